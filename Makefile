@@ -1,0 +1,47 @@
+# Pilar — two commands do all the set-up: `make run` and `make test`.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SHARED ?= ../shared/data
+
+.PHONY: run test lint bench system-deps install clean
+
+$(BIN)/python:
+	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 is required (looked for $(PY))"; exit 1; }
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+# Debian packages: Tesseract OCR with the Indonesian pack (scanned PDFs).
+system-deps:
+	@if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -q '^ind$$'; then \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq tesseract-ocr tesseract-ocr-ind tesseract-ocr-eng; \
+	  else echo "Install Tesseract with the 'ind' language pack for OCR of scanned PDFs."; fi; \
+	fi
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: system-deps $(STAMP)
+
+run: install
+	$(BIN)/pilar inspect samples/regulations/*.md
+	$(BIN)/pilar stats samples/stats/*.csv
+
+test: install
+	$(BIN)/ruff check pipeline tests benchmarks app.py
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check pipeline tests benchmarks app.py
+	$(BIN)/ruff format --check pipeline tests benchmarks app.py
+
+bench: install
+	$(BIN)/python benchmarks/ingest_throughput.py --shared $(SHARED)
+	$(BIN)/python benchmarks/stats_large_csv.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,1 @@
+"""Pilar: an evidence pipeline for cited, checked policy briefs."""

@@ -1,0 +1,84 @@
+"""Pilar's errors. Each carries a ``help`` text that tells the user what to do.
+
+The library raises them and never prints; ``cli.py`` turns them into a message and an exit code,
+``app.py`` into ``gr.Error``.
+"""
+
+from __future__ import annotations
+
+
+class PilarError(Exception):
+    """Base of every error Pilar raises on purpose."""
+
+    help: str = "See README.md for usage."
+    exit_code: int = 1
+
+    def __init__(self, message: str, *, help: str | None = None) -> None:
+        super().__init__(message)
+        if help is not None:
+            self.help = help
+
+    def __str__(self) -> str:
+        return self.args[0] if self.args else self.__class__.__name__
+
+
+class ConfigError(PilarError):
+    """A setting or config file is invalid."""
+
+    help = "Check the config file and PILAR_* environment variables (see README 'Settings')."
+    exit_code = 2
+
+
+class IngestError(PilarError):
+    """A file could not be read. The batch reports it and goes on."""
+
+    help = "The file is skipped; fix or convert it and run again."
+
+    def __init__(self, message: str, *, reason: str = "unreadable", help: str | None = None):
+        super().__init__(message, help=help)
+        self.reason = reason
+
+
+class UnsupportedFormatError(IngestError):
+    """No reader handles this file type."""
+
+    def __init__(self, message: str, *, help: str | None = None):
+        super().__init__(
+            message,
+            reason="unsupported",
+            help=help or "Supported: .pdf .docx .html .htm .md .txt .csv .xlsx .parquet",
+        )
+
+
+class FileTooLargeError(IngestError):
+    """The file exceeds the size limit (``PILAR_INGEST__MAX_FILE_MB``)."""
+
+    def __init__(self, message: str, *, help: str | None = None):
+        super().__init__(
+            message,
+            reason="too_large",
+            help=help or "Raise PILAR_INGEST__MAX_FILE_MB or split the file.",
+        )
+
+
+class IngestTimeoutError(IngestError):
+    """Reading the file took longer than the per-file time limit."""
+
+    def __init__(self, message: str, *, help: str | None = None):
+        super().__init__(
+            message,
+            reason="timeout",
+            help=help or "Raise PILAR_INGEST__TIMEOUT_S if the file is legitimate.",
+        )
+
+
+class MissingDependencyError(PilarError):
+    """An optional package or system tool is not installed."""
+
+    help = "Run `make install` (or the pip/apt command in the message)."
+
+
+class StatsError(PilarError):
+    """A statistics table could not be understood."""
+
+    help = "Give a column mapping with --map region=COL,indicator=COL,period=COL,value=COL."

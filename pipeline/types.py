@@ -1,0 +1,247 @@
+"""Typed records handed from one pipeline stage to the next.
+
+The data flow is ``files → Document → Chunk`` and ``tables → EvidenceCard``. Every record is a
+frozen pydantic model, so it validates on construction, serialises to JSON with
+``model_dump(mode="json")`` and can never be mutated behind a later stage's back.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Language = Literal["id", "en", "unknown"]
+RelationType = Literal["revokes", "amends"]
+ChunkKind = Literal["pasal", "ayat", "penjelasan", "preamble", "section", "table", "lampiran"]
+
+
+class Record(BaseModel):
+    """Base for every record: immutable, strict about unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# --------------------------------------------------------------------------- documents
+
+
+class Page(Record):
+    """The text of one page (1-based ``number``) and where it sits in ``Document.text``."""
+
+    number: int
+    text: str
+    char_start: int
+    char_end: int
+    ocr: bool = False
+
+
+class Table(Record):
+    """A table found in a document: header row, body rows, and where it came from."""
+
+    header: list[str]
+    rows: list[list[str]]
+    page: int | None = None
+    sheet: str | None = None
+    caption: str | None = None
+
+
+class RegulationRef(Record):
+    """A pointer to a regulation: ``UU 5/2014``."""
+
+    jenis: str
+    nomor: str
+    tahun: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.jenis} {self.nomor}/{self.tahun}"
+
+
+class Relation(Record):
+    """``source`` revokes or amends ``target``, as said in Pasal ``pasal`` of the source."""
+
+    type: RelationType
+    target: RegulationRef
+    partial: bool = False
+    exception: str | None = None
+    scope: str | None = None
+    pasal: str | None = None
+    text: str = ""
+
+
+class Ayat(Record):
+    """One numbered paragraph ``(n)`` of a Pasal."""
+
+    number: str
+    text: str
+    char_start: int
+    char_end: int
+
+
+class Pasal(Record):
+    """One article with its place in the BAB/Bagian/Paragraf tree and its Penjelasan."""
+
+    number: str
+    text: str
+    ayat: list[Ayat] = Field(default_factory=list)
+    bab: str | None = None
+    bagian: str | None = None
+    paragraf: str | None = None
+    penjelasan: str | None = None
+    char_start: int
+    char_end: int
+    page: int | None = None
+    #: for amending laws whose body is ``Pasal I``: the numbered change this Pasal belongs to
+    amendment: str | None = None
+
+
+class Division(Record):
+    """A BAB, Bagian or Paragraf heading and the Pasal numbers under it."""
+
+    kind: Literal["BAB", "Bagian", "Paragraf"]
+    number: str
+    title: str
+    parent: str | None = None
+    pasal: list[str] = Field(default_factory=list)
+
+
+class Regulation(Record):
+    """The structure of an Indonesian regulation recovered from its text."""
+
+    jenis: str
+    nomor: str
+    tahun: int
+    tentang: str
+    jenis_long: str = ""
+    hierarchy_level: int | None = Field(
+        default=None, description="Level in UU 12/2011 Pasal 7 (1 = UUD 1945 … 7 = Perda Kab/Kota)"
+    )
+    menimbang: list[str] = Field(default_factory=list)
+    mengingat: list[str] = Field(default_factory=list)
+    legal_basis: list[RegulationRef] = Field(default_factory=list)
+    divisions: list[Division] = Field(default_factory=list)
+    pasal: list[Pasal] = Field(default_factory=list)
+    penjelasan_umum: str | None = None
+    lampiran: str | None = None
+    relations: list[Relation] = Field(default_factory=list)
+    is_amending: bool = False
+    amendments: list[str] = Field(default_factory=list, description="numbered changes of Pasal I")
+
+    @property
+    def ref(self) -> RegulationRef:
+        return RegulationRef(jenis=self.jenis, nomor=self.nomor, tahun=self.tahun)
+
+    @property
+    def label(self) -> str:
+        return f"{self.jenis} {self.nomor}/{self.tahun}"
+
+
+class Document(Record):
+    """A file read into text, pages and tables, with regulation structure when it is one."""
+
+    id: str = Field(description="stable id: first 16 hex chars of the sha256 of the file bytes")
+    source: str
+    title: str
+    sha256: str
+    media_type: str
+    text: str
+    pages: list[Page] = Field(default_factory=list)
+    page_count: int = 0
+    language: Language = "unknown"
+    tables: list[Table] = Field(default_factory=list)
+    headings: list[tuple[int, int, str]] = Field(
+        default_factory=list, description="(level, char offset, heading text) for section chunking"
+    )
+    regulation: Regulation | None = None
+    warnings: list[str] = Field(default_factory=list)
+
+    def page_at(self, offset: int) -> int | None:
+        """The page number holding character ``offset``, if the document has pages."""
+        for page in self.pages:
+            if page.char_start <= offset < page.char_end:
+                return page.number
+        return self.pages[-1].number if self.pages and offset >= self.pages[-1].char_end else None
+
+
+class SkippedFile(Record):
+    """A file that could not be read, and why, so a batch can report it and go on."""
+
+    source: str
+    reason: str
+    error: str
+
+
+# --------------------------------------------------------------------------- chunks
+
+
+class Chunk(Record):
+    """A retrievable piece of a document that knows how to be cited."""
+
+    id: str = Field(description="stable: derived from document id + locator + text hash")
+    doc_id: str
+    kind: ChunkKind
+    text: str
+    citation: str = Field(description="what a brief prints, e.g. 'UU 14/2008 Pasal 9 ayat (2)'")
+    source: str
+    doc_title: str
+    pages: list[int] = Field(default_factory=list)
+    char_start: int
+    char_end: int
+    language: Language = "unknown"
+    jenis: str | None = None
+    nomor: str | None = None
+    tahun: int | None = None
+    pasal: str | None = None
+    ayat: str | None = None
+    penjelasan: str | None = None
+    heading: str | None = None
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+class CellRef(Record):
+    """Where a figure was read: file, sheet, 1-based data row (header = row 1) and column."""
+
+    file: str
+    row: int
+    column: str
+    sheet: str | None = None
+
+    @property
+    def label(self) -> str:
+        sheet = f"[{self.sheet}]" if self.sheet else ""
+        return f"{self.file}{sheet} row {self.row}, column '{self.column}'"
+
+
+class Figure(Record):
+    """One exact value with its period and the cell it came from."""
+
+    value: float
+    period: str
+    cell: CellRef
+    text: str = Field(description="the value as written in Indonesian format, e.g. '9,36'")
+    note: str | None = None
+
+
+class EvidenceCard(Record):
+    """Everything a brief may say about one indicator for one region, with provenance."""
+
+    id: str
+    region: str
+    region_level: str
+    indicator: str
+    indicator_name: str
+    unit: str
+    latest: Figure
+    series: list[Figure]
+    change: float | None = Field(default=None, description="latest minus the first comparable")
+    change_from: str | None = None
+    trend: Literal["rising", "falling", "flat", "n/a"] = "n/a"
+    rank: int | None = None
+    rank_of: int | None = None
+    rank_order: Literal["desc", "asc"] = "desc"
+    national: Figure | None = None
+    vs_national: float | None = None
+    notes: list[str] = Field(default_factory=list)
+    summary: str = ""
