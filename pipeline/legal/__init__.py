@@ -1,10 +1,19 @@
-"""Indonesian regulation structure: metadata, BAB/Pasal/ayat tree, Penjelasan, relations."""
+"""Indonesian regulation structure: metadata, BAB/Pasal/ayat tree, Penjelasan, relations.
 
-from __future__ import annotations
+``parse_regulation(text)`` gives a :class:`pipeline.types.Regulation` or ``None`` when the text
+has no regulation header. See ``parse.py`` for how headings are told from cross-references.
+"""
 
-from pipeline.types import Regulation
+from pipeline.legal.parse import changed_pasal, parse_header, parse_regulation, split_changes
+from pipeline.legal.refs import find_refs, hierarchy_level, normalise_text, parse_citation
 
-
-def parse_regulation(text: str, *, title_hint: str = "") -> Regulation | None:
-    """Parse ``text`` as an Indonesian regulation; ``None`` when it does not look like one."""
-    return None  # replaced by the real parser (pipeline/legal/parse.py)
+__all__ = [
+    "changed_pasal",
+    "find_refs",
+    "hierarchy_level",
+    "normalise_text",
+    "parse_citation",
+    "parse_header",
+    "parse_regulation",
+    "split_changes",
+]
