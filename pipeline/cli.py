@@ -60,16 +60,16 @@ def inspect(
 
     Example: pilar inspect samples/regulations/*.md --json
     """
-    from pipeline import inspect as inspect_mod
+    from pipeline import describe
     from pipeline.ingest import ingest_paths
 
     settings = _settings(config)
     report = ingest_paths(files, settings.ingest)
     for doc in report.documents:
         if as_json:
-            typer.echo(json.dumps(inspect_mod.to_json(doc), ensure_ascii=False))
+            typer.echo(json.dumps(describe.to_json(doc), ensure_ascii=False))
         else:
-            inspect_mod.print_tree(doc, out)
+            describe.print_tree(doc, out)
     for skipped in report.skipped:
         if as_json:
             record = {"source": skipped.source, "errors": [f"{skipped.reason}: {skipped.error}"]}

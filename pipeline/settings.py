@@ -42,9 +42,11 @@ class IngestSettings(Section):
 
 class ChunkSettings(Section):
     max_tokens: int = Field(
-        400, description="Token budget of a chunk (whitespace tokens; a long Pasal splits by ayat)."
+        250,
+        description="Budget of a chunk in whitespace words (~450 sub-word tokens for e5); "
+        "a longer Pasal splits by ayat.",
     )
-    overlap_tokens: int = Field(50, description="Overlap between consecutive generic chunks.")
+    overlap_tokens: int = Field(40, description="Words of overlap between consecutive pieces.")
     table_rows: int = Field(20, description="Table rows per chunk; the header is repeated.")
 
 

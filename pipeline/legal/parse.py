@@ -644,9 +644,10 @@ def split_changes(text: str) -> list[tuple[str, int, int]]:
     found = []
     expected = 1
     for m in _CHANGE_RE.finditer(text):
-        if int(m["n"]) == expected:
+        # OCR loses a number now and then: accept a skip of up to three
+        if expected <= int(m["n"]) <= expected + 3:
             found.append((m["n"], m.start("n")))
-            expected += 1
+            expected = int(m["n"]) + 1
     return [
         (num, start, found[i + 1][1] if i + 1 < len(found) else len(text))
         for i, (num, start) in enumerate(found)
@@ -666,6 +667,7 @@ def change_labels(text: str) -> list[str]:
 
 def changed_pasal(change_text: str) -> str | None:
     """The Pasal a change of an amending law touches: 'Ketentuan Pasal 27 diubah' → '27'."""
+    change_text = re.split(r"berikut\s*:", change_text, maxsplit=1)[0][:400]
     m = re.search(
         r"(?:Ketentuan\s+)?Pasal\s+(" + NUM + r"[A-Z]?)\s+(?:diubah|dihapus)", change_text
     )
