@@ -118,7 +118,10 @@ def parse_header(text: str, title_hint: str = "") -> Header | None:
         )
         if kind:
             long = f"Peraturan Daerah {_title_case(kind[1])}"
-    end = offsets[match.end() - 1] + 1
+    start, end = offsets[match.start()], offsets[match.end() - 1] + 1
+    letters = [c for c in head[start:end] if c.isalpha()]
+    if sum(c.isupper() for c in letters) < 0.8 * len(letters):
+        return None  # "Undang-Undang Nomor 25 Tahun 2009" in running text is not a title
     return Header(short, long, nomor, tahun, _tentang(head, end, text), end)
 
 
@@ -226,7 +229,8 @@ _REF_PREV = {
     "beserta",
 }
 _REF_NEXT = re.compile(
-    r"\s*(?:ayat|huruf|angka|dan\b|sampai|hingga|,|Undang|UUD|Peraturan|tentang|jo\b|juncto|"
+    r"\s*(?:ayat|huruf|angka|dan\b|sampai|hingga|,|Undang(?!-Undang\s+ini)|UUD|"
+    r"Peraturan(?!\s+(?:Pemerintah|Presiden|Daerah|Menteri)\s+ini)|tentang|jo\b|juncto|"
     r"s\.d|sd\b|berlaku\s+secara|tidak\s+berlaku|yang\s+mengatur|dapat\s+dilihat)",
 )
 _AYAT_RE = re.compile(r"\(\s*(?P<num>[0-9lI]{1,2})\s*\)")
@@ -412,8 +416,14 @@ def parse_regulation(text: str, *, title_hint: str = "") -> Regulation | None:
         re.sub(r"\s+", " ", m).strip()
         for m in re.findall(r"\bbahwa\b.+?(?:;|\.(?=\s*[\n]|\s+[a-z]\.\s)|$)", preamble, re.S)
     ]
-    last_bahwa = preamble.rfind("bahwa")
-    mengingat_text = normalise_text(preamble[last_bahwa if last_bahwa >= 0 else 0 :])
+    last_bahwa = max(preamble.rfind("bahwa"), 0)
+    mengingat_at = re.compile(r"M[ce]ngingat\s*:?").search(preamble, last_bahwa)
+    if mengingat_at is None:
+        semicolon = preamble.find(";", last_bahwa)
+        mengingat_from = semicolon + 1 if semicolon >= 0 else last_bahwa
+    else:
+        mengingat_from = mengingat_at.end()
+    mengingat_text = normalise_text(preamble[mengingat_from:])
     legal_basis = list({ref: None for ref, _, _ in find_refs(mengingat_text)})
     mengingat = [
         re.sub(r"\s+", " ", item).strip(" ;")
