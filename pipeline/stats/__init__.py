@@ -165,9 +165,7 @@ def _expand(paths: Iterable[str | os.PathLike[str]]) -> Iterable[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            yield from sorted(
-                p for p in path.rglob("*") if p.suffix.lower() in suffixes - {".txt"}
-            )
+            yield from sorted(p for p in path.rglob("*") if p.suffix.lower() in suffixes - {".txt"})
         else:
             yield path
 
@@ -284,9 +282,7 @@ def _load_csv(
     if layout.kind != "long":
         grid = read_csv_grid(fmt)
         locale = guess_locale([c for r in grid[header_index + 1 : 300] for c in r[1:]])
-        frame = grid_to_long(
-            grid, header_index, layout, source=path, sheet=None, locale=locale
-        )
+        frame = grid_to_long(grid, header_index, layout, source=path, sheet=None, locale=locale)
         _register_frame(con, frame, name)
         return []
     source = path
@@ -329,7 +325,10 @@ def _load_xlsx(
         try:
             header_index = find_header(rows)
             layout = detect_layout(
-                rows[header_index], rows[header_index + 1 :], mapping, _title_of(rows[:header_index])
+                rows[header_index],
+                rows[header_index + 1 :],
+                mapping,
+                _title_of(rows[:header_index]),
             )
         except StatsError as exc:
             first_error = first_error or StatsError(f"sheet {title!r}: {exc}", help=exc.help)

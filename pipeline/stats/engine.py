@@ -493,9 +493,7 @@ def unit_suffix(unit: str) -> str:
 def summarise(card: EvidenceCard) -> str:
     """One Indonesian sentence with the card's figures in Indonesian number format."""
     suffix = unit_suffix(card.unit)
-    text = (
-        f"{card.indicator_name} {card.region} {card.latest.text}{suffix} ({card.latest.period})"
-    )
+    text = f"{card.indicator_name} {card.region} {card.latest.text}{suffix} ({card.latest.period})"
     parts = [text]
     if card.change is not None and card.change_from:
         word = {"rising": "naik", "falling": "turun", "flat": "relatif tetap"}[card.trend]

@@ -39,7 +39,14 @@ KNOWN_INDICATORS: tuple[tuple[IndicatorInfo, tuple[str, ...]], ...] = (
     ),
     (
         IndicatorInfo("poverty_rate", "Persentase penduduk miskin (P0)", "persen", "asc", True),
-        ("poverty", "p0", "penduduk miskin", "persentase miskin", "persentasemiskin", "kemiskinan"),
+        (
+            "poverty",
+            "p0",
+            "persentase penduduk miskin",
+            "persentase miskin",
+            "persentasemiskin",
+            "tingkat kemiskinan",
+        ),
     ),
     (
         IndicatorInfo("tpt", "Tingkat Pengangguran Terbuka (TPT)", "persen", "asc", True),
@@ -55,15 +62,23 @@ KNOWN_INDICATORS: tuple[tuple[IndicatorInfo, tuple[str, ...]], ...] = (
     ),
     (
         IndicatorInfo("grdp_growth", "Laju pertumbuhan PDRB", "persen", "desc", False),
-        ("grdp_growth", "laju pdrb", "pertumbuhan ekonomi", "pertumbuhan pdrb", "lpe", "gdp growth"),
+        (
+            "grdp_growth",
+            "laju pdrb",
+            "pertumbuhan ekonomi",
+            "pertumbuhan pdrb",
+            "lpe",
+            "gdp growth",
+        ),
     ),
     (
         IndicatorInfo("kfd", "Kemampuan Fiskal Daerah (KFD)", "indeks", "desc", True),
         ("kfd", "kemampuan fiskal"),
     ),
     (
-        IndicatorInfo("internet_use", "Proporsi individu yang menggunakan internet", "persen",
-                      "desc", True),
+        IndicatorInfo(
+            "internet_use", "Proporsi individu yang menggunakan internet", "persen", "desc", True
+        ),
         ("internet",),
     ),
     (

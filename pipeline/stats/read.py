@@ -49,10 +49,16 @@ _ROLE_PATTERNS: tuple[tuple[str, str], ...] = (
     ("level", r"(region_)?level|tingkat(_wilayah)?|level_wilayah|jenis_wilayah|region_type"),
     ("name", r"indicator_name|nama_indikator|indikator_nama|uraian|indicator_label|deskripsi"),
     ("indicator", r"indicator|indikator|ind|variabel|variable|kode_indikator|indicator_code"),
-    ("region", r"(nama_)?(provinsi|propinsi|province|prov|wilayah|region|daerah|kabupaten|kota"
-     r"|kab_kota|kabupaten_kota|kabkota|kab|regency|city|district|area)"),
-    ("period", r"tahun|year|periode|period|waktu|time|bulan|month|triwulan|quarter|semester"
-     r"|date|tanggal|thn"),
+    (
+        "region",
+        r"(nama_)?(provinsi|propinsi|province|prov|wilayah|region|daerah|kabupaten|kota"
+        r"|kab_kota|kabupaten_kota|kabkota|kab|regency|city|district|area)",
+    ),
+    (
+        "period",
+        r"tahun|year|periode|period|waktu|time|bulan|month|triwulan|quarter|semester"
+        r"|date|tanggal|thn",
+    ),
     ("value", r"nilai|value|angka|val|obs_value|jumlah"),
     ("unit", r"satuan|unit|units|unit_of_measure"),
     ("note", r"catatan|keterangan|note|notes|ket|remarks"),
@@ -260,8 +266,11 @@ def detect_layout(
     numeric_free = [
         i
         for i in range(width)
-        if i not in assigned and i not in region_candidates and header[i]
-        and stats[i]["n"] > 0 and stats[i]["num"] >= 0.8
+        if i not in assigned
+        and i not in region_candidates
+        and header[i]
+        and stats[i]["n"] > 0
+        and stats[i]["num"] >= 0.8
     ]
     if layout.year_cols and "value" not in layout.roles:
         layout.kind = "wide_years"
@@ -405,9 +414,7 @@ def grid_to_long(
     roles = layout.roles
     header = layout.header
     title = layout.title
-    const_name, const_code, const_unit, period_const = constant_indicator(
-        title, sheet, source.stem
-    )
+    const_name, const_code, const_unit, period_const = constant_indicator(title, sheet, source.stem)
     file = str(source)
     records: list[tuple[Any, ...]] = []
 
@@ -504,11 +511,20 @@ def _period_from_text(text: str) -> str:
 
 
 def guess_locale(values: Sequence[Any]) -> str:
-    """``"id"`` when text values are written with a decimal comma, else ``"en"``."""
-    texts = [v for v in values if isinstance(v, str) and v.strip()]
-    comma = sum(1 for t in texts if re.search(r"\d,\d", t) and not re.search(r"\d\.\d+,", t))
-    dot_decimal = sum(1 for t in texts if re.fullmatch(r"\s*-?\d+\.\d{1,2}\s*", t))
-    many_dots = sum(1 for t in texts if re.search(r"\d\.\d{3}\.\d{3}", t))
-    if comma > dot_decimal or many_dots:
-        return "id"
-    return "en"
+    """``"id"`` unless text values show English decimals (``71.7``, ``0.384``, ``1,234.5``)."""
+    texts = [v.strip() for v in values if isinstance(v, str) and v.strip()]
+    id_signals = sum(
+        1
+        for t in texts
+        if (re.search(r"\d,\d", t) and not re.search(r"\d,\d{3}\.\d", t))
+        or re.search(r"\d\.\d{3}\.\d{3}", t)
+    )
+    en_signals = sum(
+        1
+        for t in texts
+        if re.fullmatch(r"-?\d+\.(\d{1,2}|\d{4,})", t)
+        or re.fullmatch(r"-?0\.\d+", t)
+        or re.search(r"\d,\d{3}\.\d", t)
+        or re.search(r"\d,\d{3},\d{3}", t)
+    )
+    return "en" if en_signals > id_signals else "id"
