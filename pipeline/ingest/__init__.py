@@ -266,14 +266,16 @@ def _assemble(path: Path, raw: RawDocument, sha256: str) -> Document:
 
 
 _JENIS = (
-    r"UNDANG[- ]UNDANG(?: DASAR)?|PERATURAN|KEPUTUSAN|INSTRUKSI|SURAT EDARAN|PENETAPAN|"
+    r"UNDANG[-–— ]UNDANG(?: DASAR)?|PERATURAN|KEPUTUSAN|INSTRUKSI|SURAT EDARAN|PENETAPAN|"
     r"KEPPRES|PERPRES|PERPU|QANUN"
 )
 _REG_TITLE = re.compile(
-    rf"\b(?:{_JENIS})\b[^.;:]{{0,160}}?\s(?:NOMOR|NO\.?)\s*[\w./-]+\s+TAHUN\s+\d{{4}}\s+TENTANG\s+",
+    rf"\b(?:{_JENIS})\b[^.;:]{{0,160}}?\s(?:NOMOR|NO\.?)\s*[\w./-]+\s+TAHUN\s+[0-9OoIlL]{{4}}"
+    r"\s+TENTANG\s+",
     re.IGNORECASE,
 )
-_UPPER_WORD = re.compile(r"^[^a-z]*[A-Z][^a-z]*$")
+_NO_LOWER = re.compile(r"^[^a-z]+$")
+_REPEATED_HEAD = re.compile(r"^(.{10,}?) \1 ")
 _STOP_WORDS = {"DENGAN", "MENIMBANG", "MENGINGAT", "MEMUTUSKAN", "PRESIDEN", "BAB"}
 
 
@@ -283,17 +285,21 @@ def regulation_title(text: str) -> str | None:
 
     The subject after TENTANG is taken while words stay upper case (the title block is set in
     capitals; the preamble that follows is not), so a mention of another law in running text
-    ("Undang-Undang Nomor 5 Tahun 2014 tentang Aparatur …") is not mistaken for the title.
+    ("Undang-Undang Nomor 5 Tahun 2014 tentang Aparatur …") is not mistaken for the title. A
+    heading printed twice ("UNDANG-UNDANG REPUBLIK INDONESIA UNDANG-UNDANG …", common in
+    converted PDFs) is kept once; OCR digits like ``2OL9`` are tolerated.
     """
     head = " ".join(text[:8000].split())
     for match in _REG_TITLE.finditer(head):
-        words = []
+        words: list[str] = []
         for word in head[match.end() :].split(" ")[:40]:
-            if not _UPPER_WORD.match(word) or word.strip(",.") in _STOP_WORDS:
+            if not _NO_LOWER.match(word) or word.strip(",.") in _STOP_WORDS:
                 break
             words.append(word)
+        while words and not re.search(r"[A-Z]", words[-1]):
+            words.pop()  # trailing list numbers such as "1."
         subject = " ".join(words).strip(" ,;:")
-        prefix = match.group(0).strip()
+        prefix = _REPEATED_HEAD.sub(r"\1 ", match.group(0).strip())
         if subject and prefix.split()[0].isupper():
             return f"{prefix} {subject}"
     return None

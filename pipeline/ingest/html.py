@@ -88,9 +88,13 @@ def _from_trafilatura_xml(xml: str) -> _Builder:
     return builder
 
 
-def _from_lxml(tree: lxml_html.HtmlElement) -> _Builder:
+def _drop_chrome(tree: lxml_html.HtmlElement) -> None:
+    """Remove scripts, styles, navigation, footers and forms in place."""
     for bad in tree.xpath("|".join(f"//{tag}" for tag in _DROP_TAGS)):
         bad.drop_tree()
+
+
+def _from_lxml(tree: lxml_html.HtmlElement) -> _Builder:
     body = tree.find("body")
     root = body if body is not None else tree
     builder = _Builder()
@@ -141,13 +145,15 @@ class HtmlReader:
             raise IngestError(f"{path}: not parseable as HTML: {exc}", reason="corrupt") from exc
         title_el = tree.find(".//title")
         title = _text_of(title_el) if title_el is not None else None
+        _drop_chrome(tree)  # trafilatura keeps a lone <nav> on short pages; never want it
+        cleaned = lxml_html.tostring(tree, encoding="unicode")
 
         import trafilatura
 
         builder: _Builder | None = None
         try:
             xml = trafilatura.extract(
-                markup,
+                cleaned,
                 output_format="xml",
                 include_tables=True,
                 include_formatting=True,

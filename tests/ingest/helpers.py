@@ -112,12 +112,19 @@ class CrashingReader:
 
 
 class HogReader:
-    """A reader that allocates without bound (``.hog`` files), like an undetected bomb."""
+    """A reader that asks for 16 GiB (``.hog`` files), like a bomb that got past the checks.
+
+    numpy's zeros is a lazy calloc: without a memory cap it succeeds without touching RAM (and
+    the test that expects ``memory`` fails); under the worker's RLIMIT_AS it raises MemoryError.
+    """
 
     suffixes = (".hog",)
     media_type = "text/plain"
 
     def read(self, path: Path, settings: IngestSettings) -> RawDocument:
-        blocks = []
-        while True:
-            blocks.append(bytearray(256 * 1024 * 1024))
+        import numpy
+
+        block = numpy.zeros(16 * 1024**3, dtype=numpy.uint8)
+        return RawDocument(
+            pages=[RawPage(f"allocated {block.nbytes} bytes")], media_type="text/plain"
+        )
