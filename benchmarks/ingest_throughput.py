@@ -10,6 +10,7 @@ every 50 ms), OCR'd pages and skipped files per corpus, and writes benchmarks/re
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import platform
 import sys
@@ -39,10 +40,8 @@ class PeakRss:
         me = psutil.Process()
         total = me.memory_info().rss
         for child in me.children(recursive=True):
-            try:
+            with contextlib.suppress(psutil.Error):  # a child may exit between the calls
                 total += child.memory_info().rss
-            except psutil.Error:
-                pass
         return total
 
     def _run(self) -> None:
