@@ -59,13 +59,13 @@ class StatsSettings(Section):
         None, description="Treat national rows after this year as computed, not official."
     )
     max_series_points: int = Field(
-        50, description="Periods kept in a card's series (the latest ones); change uses all."
+        30, description="Periods kept in a card's series (the latest ones); change uses all."
     )
     large_csv_mb: float = Field(
         50.0, description="CSVs larger than this are aggregated in an on-disk DuckDB database."
     )
     duckdb_memory_limit: str = Field(
-        "1GB", description="DuckDB memory limit for statistics aggregation (spills to disk)."
+        "512MB", description="DuckDB memory limit for statistics aggregation (spills to disk)."
     )
 
 
