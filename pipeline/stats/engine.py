@@ -9,8 +9,10 @@ to Python: the last ``max_series_points`` values, the first comparable value, co
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
+import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -29,7 +31,7 @@ from pipeline.stats.known import (
     region_key,
     slugify,
 )
-from pipeline.types import CellRef, EvidenceCard, Figure
+from pipeline.types import EvidenceCard, Figure
 
 logger = logging.getLogger(__name__)
 
@@ -223,46 +225,18 @@ def build_cards(
         "{'ord': ord, 'period': period, 'year': year, 'v': v, 'row': row, 'col': col, "
         "'sheet': sheet, 'file': file}"
     )
-    groups = con.sql(
-        f"""SELECT ind, region, level, any_value(is_national) AS is_national,
-              max_by({point}, ord, {int(max_points)}) FILTER (WHERE valid) AS pts,
-              min_by({point}, ord) FILTER (WHERE valid AND (break_year IS NULL OR year IS NULL
-                                                  OR year >= break_year)) AS first_cmp,
-              min_by({point}, ord) FILTER (WHERE valid) AS first_any,
-              count(*) FILTER (WHERE valid) AS n_valid,
-              min_by(period, ord, 12) FILTER (WHERE placeholder) AS placeholder_periods,
-              count(*) FILTER (WHERE placeholder) AS n_placeholder,
-              min_by(period, ord, 12) FILTER (WHERE v IS NULL) AS missing_periods,
-              count(*) FILTER (WHERE v IS NULL) AS n_missing,
-              count(*) FILTER (WHERE unparsed) AS n_unparsed,
-              min_by(raw_text, ord, 3) FILTER (WHERE unparsed) AS unparsed_examples,
-              list(DISTINCT note) FILTER (WHERE note <> '') AS notes,
-              list(DISTINCT region_raw) AS raw_names
-           FROM clean GROUP BY ind, region, level ORDER BY ind, region"""
-    ).fetchall()
-    columns = [
-        "ind", "region", "level", "is_national", "pts", "first_cmp", "first_any", "n_valid",
-        "placeholder_periods", "n_placeholder", "missing_periods", "n_missing", "n_unparsed",
-        "unparsed_examples", "notes", "raw_names",
-    ]  # fmt: skip
-    records = [dict(zip(columns, g, strict=True)) for g in groups]
-    records = [r for r in records if r["pts"]]
-
     # ---------------------------------------------------------------- ranks at each latest period
-    targets = {
-        (r["ind"], r["level"], max(p["ord"] for p in r["pts"]))
-        for r in records
-        if not r["is_national"]
-    }
     peers: dict[tuple[str, str, int], dict[str, float]] = defaultdict(dict)
-    if targets:
-        con.register("targets", pd.DataFrame(list(targets), columns=["ind", "level", "ord"]))
-        for ind, level, ord_, region, v in con.sql(
-            """SELECT c.ind, c.level, c.ord, c.region, min_by(c.v, c.row)
-               FROM clean c JOIN targets t ON c.ind = t.ind AND c.level = t.level AND c.ord = t.ord
-               WHERE c.valid AND NOT c.is_national GROUP BY ALL"""
-        ).fetchall():
-            peers[(ind, level, ord_)][region] = v
+    for ind, level, ord_, region, v in con.sql(
+        """WITH latest AS (
+               SELECT DISTINCT ind, level, max(ord) FILTER (WHERE valid) AS ord
+               FROM clean WHERE NOT is_national GROUP BY ind, region, level)
+           SELECT c.ind, c.level, c.ord, c.region, min_by(c.v, c.row)
+           FROM clean c JOIN latest t ON c.ind = t.ind AND c.level = t.level AND c.ord = t.ord
+           WHERE c.valid AND NOT c.is_national GROUP BY ALL"""
+    ).fetchall():
+        peers[(ind, level, ord_)][region] = v
+    sorted_peers = {key: sorted(values.values()) for key, values in peers.items()}
 
     # ---------------------------------------------------------------- national figures
     national: dict[tuple[str, int], _Point] = {}
@@ -299,21 +273,46 @@ def build_cards(
                         "(pengaturan unofficial_national_after), bukan angka resmi",
                     )
 
-    # ---------------------------------------------------------------- cards
+    group_sql = f"""SELECT ind, region, level, any_value(is_national) AS is_national,
+              max_by({point}, ord, {int(max_points)}) FILTER (WHERE valid) AS pts,
+              min_by({point}, ord) FILTER (WHERE valid AND (break_year IS NULL OR year IS NULL
+                                                  OR year >= break_year)) AS first_cmp,
+              min_by({point}, ord) FILTER (WHERE valid) AS first_any,
+              count(*) FILTER (WHERE valid) AS n_valid,
+              min_by(period, ord, 12) FILTER (WHERE placeholder) AS placeholder_periods,
+              count(*) FILTER (WHERE placeholder) AS n_placeholder,
+              min_by(period, ord, 12) FILTER (WHERE v IS NULL) AS missing_periods,
+              count(*) FILTER (WHERE v IS NULL) AS n_missing,
+              count(*) FILTER (WHERE unparsed) AS n_unparsed,
+              min_by(raw_text, ord, 3) FILTER (WHERE unparsed) AS unparsed_examples,
+              list(DISTINCT note) FILTER (WHERE note <> '') AS notes,
+              list(DISTINCT region_raw) AS raw_names
+           FROM clean GROUP BY ind, region, level ORDER BY ind, region"""
+    columns = [
+        "ind", "region", "level", "is_national", "pts", "first_cmp", "first_any", "n_valid",
+        "placeholder_periods", "n_placeholder", "missing_periods", "n_missing", "n_unparsed",
+        "unparsed_examples", "notes", "raw_names",
+    ]  # fmt: skip
+    # ---------------------------------------------------------------- cards, streamed
     cards = []
-    for r in records:
-        info = infos[r["ind"]]
-        try:
-            cards.append(_card(r, info, peers, national, computed))
-        except Exception as exc:  # one broken group must not lose the file
-            warnings.append(f"{r['ind']}/{r['region']}: card failed: {exc}")
-            logger.warning("card %s/%s failed: %s", r["ind"], r["region"], exc)
-        if r["n_unparsed"]:
-            warnings.append(
-                f"{r['region']} · {r['ind']}: {r['n_unparsed']} cell(s) are not "
-                f"numbers (e.g. {', '.join(repr(x) for x in r['unparsed_examples'] or [])}); "
-                "treated as missing"
-            )
+    result = con.execute(group_sql)
+    while batch := result.fetchmany(2000):
+        for values in batch:
+            r = dict(zip(columns, values, strict=True))
+            if not r["pts"]:
+                continue
+            info = infos[r["ind"]]
+            try:
+                cards.append(_card(r, info, peers, sorted_peers, national, computed))
+            except Exception as exc:  # one broken group must not lose the file
+                warnings.append(f"{r['ind']}/{r['region']}: card failed: {exc}")
+                logger.warning("card %s/%s failed: %s", r["ind"], r["region"], exc)
+            if r["n_unparsed"]:
+                examples = ", ".join(repr(x) for x in r["unparsed_examples"] or [])
+                warnings.append(
+                    f"{r['region']} · {r['ind']}: {r['n_unparsed']} cell(s) are not "
+                    f"numbers (e.g. {examples}); treated as missing"
+                )
     return cards, warnings
 
 
@@ -322,15 +321,23 @@ def _close(a: float, b: float) -> bool:
 
 
 def _figure(p: dict[str, Any] | _Point, note: str | None = None) -> Figure:
+    """A Figure for one fetched point (one validation call, nested cell included)."""
     get = p.get if isinstance(p, dict) else p.__dict__.get
-    return Figure(
-        value=float(get("v")),
-        period=str(get("period")),
-        cell=CellRef(file=str(get("file")), row=int(get("row")), column=str(get("col")),
-                     sheet=get("sheet") or None),
-        text=format_number_id(float(get("v"))),
-        note=note,
-    )  # fmt: skip
+    value = float(get("v"))
+    return Figure.model_validate(
+        {
+            "value": value,
+            "period": str(get("period")),
+            "cell": {
+                "file": sys.intern(str(get("file"))),
+                "row": int(get("row")),
+                "column": sys.intern(str(get("col"))),
+                "sheet": get("sheet") or None,
+            },
+            "text": format_number_id(value),
+            "note": note,
+        }
+    )
 
 
 def _periods_text(periods: list[str] | None, total: int) -> str:
@@ -342,6 +349,7 @@ def _card(
     r: dict[str, Any],
     info: IndicatorInfo,
     peers: dict[tuple[str, str, int], dict[str, float]],
+    sorted_peers: dict[tuple[str, str, int], list[float]],
     national: dict[tuple[str, int], _Point],
     computed: dict[tuple[str, int], str],
 ) -> EvidenceCard:
@@ -421,11 +429,12 @@ def _card(
         values = peers.get((r["ind"], r["level"], latest["ord"]), {})
         if len(values) >= 2 and r["region"] in values:
             mine = values[r["region"]]
+            ordered = sorted_peers[(r["ind"], r["level"], latest["ord"])]
             if info.rank_order == "asc":
-                rank = 1 + sum(1 for v in values.values() if v < mine)
+                rank = 1 + bisect.bisect_left(ordered, mine)
             else:
-                rank = 1 + sum(1 for v in values.values() if v > mine)
-            rank_of = len(values)
+                rank = 1 + len(ordered) - bisect.bisect_right(ordered, mine)
+            rank_of = len(ordered)
 
     nat_fig = None
     vs_national = None
@@ -517,6 +526,6 @@ def summarise(card: EvidenceCard) -> str:
 
 
 def _dec(card: EvidenceCard) -> int:
-    from pipeline.numbers import decimals_of
-
-    return min(max((decimals_of(f.value) for f in card.series), default=2), 6)
+    """Decimals to show a difference with: the most the card's own figures are written with."""
+    texts = [card.latest.text, *(f.text for f in card.series[:1])]
+    return min(max(len(t.partition(",")[2]) for t in texts), 6)
