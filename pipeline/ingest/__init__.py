@@ -248,6 +248,20 @@ def _assemble(path: Path, raw: RawDocument, sha256: str) -> Document:
     except Exception as exc:  # another stage's bug must not lose the document
         logger.warning("regulation parser failed on %s: %s", path, exc, exc_info=True)
         warnings.append(f"regulation parsing failed ({exc.__class__.__name__}: {exc})")
+    if regulation is not None:
+        long = regulation.jenis_long or regulation.jenis
+        title = (
+            f"{long} Nomor {regulation.nomor} Tahun {regulation.tahun} tentang {regulation.tentang}"
+        )
+        if len(pages) > 1:  # the page each Pasal starts on, for citations of PDFs
+            regulation = regulation.model_copy(
+                update={
+                    "pasal": [
+                        p.model_copy(update={"page": _page_of(pages, p.char_start)})
+                        for p in regulation.pasal
+                    ]
+                }
+            )
     return Document(
         id=sha256[:16],
         source=str(path),
@@ -263,6 +277,13 @@ def _assemble(path: Path, raw: RawDocument, sha256: str) -> Document:
         regulation=regulation,
         warnings=warnings,
     )
+
+
+def _page_of(pages: list[Page], offset: int) -> int | None:
+    for page in pages:
+        if offset < page.char_end + len(PAGE_SEPARATOR):
+            return page.number
+    return pages[-1].number if pages else None
 
 
 _JENIS = (

@@ -30,9 +30,11 @@ _HEADER_RE = re.compile(
     r"(?P<jenis>UNDANG-?UNDANG(?!DASAR)|PERATURANPEMERINTAHPENGGANTIUNDANG-?UNDANG"
     r"|PERATURANPEM[A-Z]{3,8}?|PERATURANPRESIDEN|KEPUTUSANPRESIDEN|PERATURANMENTERI[A-Z]*?"
     r"|PERATURANDAERAH[A-Z]*?|PERATURANKEPALA[A-Z]*?|PERATURANBADAN[A-Z]*?"
-    r"|KEPUTUSANMENTERI[A-Z]*?|KEPUTUSANKEPALA[A-Z]*?)"
-    r"(?:REPUBLIKINDO?NESIA)?NOMOR(?P<nomor>[0-9OILTS]{1,5}?)(?:/[A-Z0-9./-]+?)?"
-    r"TAHUN(?P<tahun>[0-9OILS]{4})"
+    r"|KEPUTUSANMENTERI[A-Z]*?|KEPUTUSANKEPALA[A-Z]*?|SURATEDARAN[A-Z]*?)"
+    r"(?:REPUBLIKINDO?NESIA)?(?:\([A-Z]+\))?NOMOR"
+    r"(?:(?P<nomor>[0-9OILTS]{1,5}?)(?:/[A-Z0-9./-]+?)?TAHUN(?P<tahun>[0-9OILS]{4})"
+    # agency style: "NOMOR : 02/Ka-BAPETEN/V-99", "NOMOR : 0842/K/IV/2020"
+    r"|(?P<nomor2>[0-9]{1,5})/[A-Z0-9./-]*?[/-](?P<tahun2>(?:19|20)?[0-9]{2})(?=TENTANG))"
 )
 _JENIS_SQUEEZED = [
     ("PERATURANPEMERINTAHPENGGANTI", "Perppu", "Peraturan Pemerintah Pengganti Undang-Undang"),
@@ -46,6 +48,7 @@ _JENIS_SQUEEZED = [
     ("PERATURANBADAN", "Perba", "Peraturan Badan"),
     ("KEPUTUSANMENTERI", "Kepmen", "Keputusan Menteri"),
     ("KEPUTUSANKEPALA", "Kepka", "Keputusan Kepala"),
+    ("SURATEDARAN", "SE", "Surat Edaran"),
 ]
 _TENTANG_END = re.compile(
     r"DENGAN\s*RAHMAT|Dengan\s+Rahmat|M[ce]nimbang|M[ce]ngingat|PRESIDEN\s+REPUBLIK|"
@@ -89,7 +92,7 @@ def _squeeze_map(text: str) -> tuple[str, list[int]]:
     """Uppercase text without whitespace, and for each kept char its offset in ``text``."""
     chars, offsets = [], []
     for i, ch in enumerate(text):
-        if not ch.isspace():
+        if not ch.isspace() and ch not in ".,:":
             chars.append(ch)
             offsets.append(i)
     return "".join(chars).upper(), offsets
@@ -108,8 +111,11 @@ def parse_header(text: str, title_hint: str = "") -> Header | None:
         return None
     raw = match["jenis"]
     short, long = next(((s, lg) for key, s, lg in _JENIS_SQUEEZED if raw.startswith(key)), ("", ""))
-    nomor = fix_number(match["nomor"]).lstrip("0") or "0"
-    tahun = fix_year(match["tahun"])
+    if match["nomor"] is not None:
+        nomor, tahun = fix_number(match["nomor"]).lstrip("0") or "0", fix_year(match["tahun"])
+    else:
+        nomor, year = match["nomor2"].lstrip("0") or "0", int(match["tahun2"])
+        tahun = year if year > 100 else (2000 + year if year <= 50 else 1900 + year)
     if not short or tahun is None or not nomor.isdigit():
         return None
     if short == "Perda":

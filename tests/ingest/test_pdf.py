@@ -171,8 +171,9 @@ def test_regulation_pdf_title_and_language(shared: Path) -> None:
     path = shared / "policy_pdfs/id_regulation_pdfs_bapeten/UU 10 Tahun 1997 - Ketenaganukliran.pdf"
     doc = read_file(path, IngestSettings(ocr=False))
     assert doc.page_count == 34 and doc.language == "id"
-    assert doc.title.startswith("UNDANG-UNDANG REPUBLIK INDONESIA NOMOR 10 TAHUN 1997 TENTANG")
-    assert "KETENAGANUKLIRAN" in doc.title
+    assert doc.title == "Undang-Undang Nomor 10 Tahun 1997 tentang Ketenaganukliran"
+    assert doc.regulation is not None and len(doc.regulation.pasal) >= 40
+    assert doc.regulation.pasal[-1].page and doc.regulation.pasal[-1].page > 10  # PDF pages kept
 
 
 def test_scanned_regulation_is_ocrd(shared: Path) -> None:
