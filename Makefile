@@ -32,12 +32,12 @@ run: install
 	$(BIN)/pilar stats samples/stats/*.csv
 
 test: install
-	$(BIN)/ruff check pipeline tests benchmarks app.py
+	$(BIN)/ruff check pipeline tests benchmarks
 	$(BIN)/pytest
 
 lint: install
-	$(BIN)/ruff check pipeline tests benchmarks app.py
-	$(BIN)/ruff format --check pipeline tests benchmarks app.py
+	$(BIN)/ruff check pipeline tests benchmarks
+	$(BIN)/ruff format --check pipeline tests benchmarks
 
 bench: install
 	$(BIN)/python benchmarks/ingest_throughput.py --shared $(SHARED)
