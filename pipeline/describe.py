@@ -34,6 +34,8 @@ def to_json(doc: Document) -> dict[str, Any]:
         {
             "number": p.number,
             "ayat_count": len(p.ayat),
+            "huruf_count": sum(i.kind == "huruf" for i in p.items),
+            "angka_count": sum(i.kind == "angka" for i in p.items),
             "has_penjelasan": bool(p.penjelasan),
             "bab": p.bab,
             "bagian": p.bagian,

@@ -78,12 +78,22 @@ class Ayat(Record):
     char_end: int
 
 
+class Item(Record):
+    """A lettered (``huruf a.``) or numbered (``angka 1.``) item inside a Pasal or ayat."""
+
+    kind: Literal["huruf", "angka"]
+    label: str
+    ayat: str | None = None
+    text: str
+
+
 class Pasal(Record):
     """One article with its place in the BAB/Bagian/Paragraf tree and its Penjelasan."""
 
     number: str
     text: str
     ayat: list[Ayat] = Field(default_factory=list)
+    items: list[Item] = Field(default_factory=list, description="huruf and angka")
     bab: str | None = None
     bagian: str | None = None
     paragraf: str | None = None

@@ -22,7 +22,7 @@ from pipeline.legal.refs import (
     normalise_text,
 )
 from pipeline.legal.relations import find_relations
-from pipeline.types import Ayat, Division, Pasal, Regulation
+from pipeline.types import Ayat, Division, Item, Pasal, Regulation
 
 # --------------------------------------------------------------------------- header
 
@@ -410,6 +410,11 @@ def parse_regulation(text: str, *, title_hint: str = "") -> Regulation | None:
             pasal_spans.append((_key_label(cand.key), cand.start, cand.end, end))
 
     divisions = _divisions(text, body_start, body_end)
+    # a Pasal ends where the next BAB/Bagian/Paragraf heading starts
+    starts = [d[0] for d in divisions]
+    pasal_spans = [
+        (num, s, h, min([e, *[d for d in starts if h < d < e]])) for num, s, h, e in pasal_spans
+    ]
     penjelasan_umum, pen_pasal = _penjelasan(
         text,
         pen_start,
@@ -512,11 +517,13 @@ def _build(
                 members.setdefault((kind, label, parent), []).append(number)
         body = text[head_end:end]
         ayat = _ayat(body, head_end)
+        items = [i for a in ayat for i in _items(a.text, a.number)] if ayat else _items(body, None)
         pasal_records.append(
             Pasal(
                 number=number,
                 text=re.sub(r"[ \t]+", " ", text[start:end]).strip(),
                 ayat=ayat,
+                items=items,
                 bab=current["BAB"],
                 bagian=current["Bagian"],
                 paragraf=current["Paragraf"],
@@ -567,6 +574,31 @@ def _ayat(body: str, offset: int) -> list[Ayat]:
             )
         )
     return ayat if len(ayat) >= 2 else []
+
+
+_ITEM_RE = re.compile(
+    r"(?:^|(?<=\n)|(?<=[:;])|(?<=[:;]\s)|(?<=\bdan\s)|(?<=\batau\s))\s*(?P<label>[a-z]|\d{1,3})\s*\.\s+(?=\S)"
+)
+
+
+def _items(body: str, ayat: str | None) -> list[Item]:
+    """Lettered items (a., b., …) and numbered items (1., 2., …), each in sequence."""
+    found: list[tuple[int, int, str, str]] = []
+    next_letter, next_number = "a", 1
+    for m in _ITEM_RE.finditer(body):
+        label = m["label"]
+        if label == next_letter:
+            found.append((m.start("label"), m.end(), "huruf", label))
+            next_letter = chr(ord(label) + 1)
+        elif label.isdigit() and int(label) == next_number:
+            found.append((m.start("label"), m.end(), "angka", label))
+            next_number += 1
+    items = []
+    for i, (_start, end, kind, label) in enumerate(found):
+        stop = found[i + 1][0] if i + 1 < len(found) else len(body)
+        text = re.sub(r"\s+", " ", body[end:stop]).strip()
+        items.append(Item(kind=kind, label=label, ayat=ayat, text=text))  # type: ignore[arg-type]
+    return items
 
 
 # --------------------------------------------------------------------------- Penjelasan

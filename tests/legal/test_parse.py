@@ -197,3 +197,11 @@ def test_real_corpus_relations(
     assert rels, f"{doc_id} should {kind} {target}"
     assert rels[0].partial is partial
     assert rels[0].pasal
+
+
+def test_huruf_and_angka_items() -> None:
+    reg = parse_regulation(_sample("uu-5-2014-asn-ringkas.md"))
+    definitions = reg.pasal[0].items
+    assert [(i.kind, i.label) for i in definitions] == [("angka", "1"), ("angka", "2")]
+    assert definitions[1].text.startswith("Sistem Merit adalah")
+    assert "BAB II" not in reg.pasal[0].text  # a Pasal stops at the next BAB heading
