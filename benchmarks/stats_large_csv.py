@@ -44,7 +44,9 @@ def generate(path: Path, regions: int, indicators: int, periods: int) -> int:
                 lines = []
                 for p, label in enumerate(labels):
                     value = (seed * 31 + p * 17 + r) % 100000 / 100  # 0,00 … 999,99
-                    lines.append(f"{region};{code};{label};{value:.2f}".replace(".", ",") + ";persen\n")
+                    lines.append(
+                        f"{region};{code};{label};{value:.2f}".replace(".", ",") + ";persen\n"
+                    )
                 handle.write("".join(lines))
                 rows += periods
     return rows

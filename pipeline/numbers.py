@@ -199,7 +199,7 @@ def decimals_of(value: float) -> int:
     """How many decimals the shortest exact representation of ``value`` has (``9.36`` → 2)."""
     text = repr(float(value))
     if "e" not in text and "n" not in text:
-        whole, _, frac = text.partition(".")
+        frac = text.partition(".")[2]
         return 0 if frac in {"", "0"} else len(frac)
     exponent = Decimal(repr(float(value))).normalize().as_tuple().exponent
     return max(0, -int(exponent)) if isinstance(exponent, int) else 0
