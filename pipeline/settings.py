@@ -32,7 +32,8 @@ class IngestSettings(Section):
         50, description="A PDF page with fewer extracted characters is treated as scanned."
     )
     max_unzipped_mb: float = Field(
-        500.0, description="DOCX/XLSX whose members unpack to more than this are refused (zip bomb)."
+        500.0,
+        description="DOCX/XLSX whose members unpack to more than this are refused (zip bomb).",
     )
     max_compression_ratio: float = Field(
         200.0, description="A zip member compressed more than this is refused (zip bomb)."
