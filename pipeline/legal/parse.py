@@ -145,6 +145,11 @@ def _tentang(head: str, start: int, full: str) -> str:
             r"Menetapkan\s*:?\s*[A-Z -]+?TENTANG\s+([A-Z][A-Z ,/-]+?)\s*[.\n]", full[:20000]
         )
         tentang = later[1] if later else _despace(tentang, full)
+    tentang = re.sub(
+        r"(?i)(nomor\s+)(" + NUM + r")(\s+tahun\s+)(\S{4})",
+        lambda m: f"{m[1]}{fix_number(m[2])}{m[3]}{fix_year(m[4]) or m[4]}",
+        tentang,
+    )
     return _title_case(tentang[:300])
 
 
@@ -659,7 +664,10 @@ _CHANGE_RE = re.compile(
 
 def _amending_pasal(text: str, lo: int, hi: int) -> list[tuple[str, int, int, int]]:
     """``Pasal I`` (the numbered changes) and ``Pasal II`` (commencement) of an amending law."""
-    first = re.compile(r"Pasal\s+I\s*\n?\s*(?=(?:Beberapa|Ketentuan|Di\s*antara|[A-Z]))").search(
+    # "Pasal I" (OCR sometimes reads it "Pasal 1") opening the list of changes
+    first = re.compile(
+        r"Pasal\s+[I1l](?![\w])\s*\n?\s*(?=(?:Beberapa|Ketentuan|Di\s*antara|Mengubah)\b)"
+    ).search(text, lo, hi) or re.compile(r"Pasal\s+I(?![\w])\s*\n?\s*(?=[A-Z])").search(
         text, lo, hi
     )
     if first is None:
