@@ -74,6 +74,13 @@ def inspect(
         if as_json:
             record = {"source": skipped.source, "errors": [f"{skipped.reason}: {skipped.error}"]}
             typer.echo(json.dumps(record, ensure_ascii=False))
+    regulations = sum(doc.regulation is not None for doc in report.documents)
+    err.print(
+        f"Read {len(report.documents)} document(s) ({regulations} regulation(s), "
+        f"{sum(d.page_count for d in report.documents)} page(s)) in {report.elapsed_s:.1f} s; "
+        f"skipped {len(report.skipped)}.",
+        highlight=False,
+    )
     _print_skipped(report.skipped)
 
 
