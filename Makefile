@@ -22,7 +22,7 @@ system-deps:
 	fi
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -e '.[dev,st]'
 	touch $(STAMP)
 
 install: system-deps $(STAMP)

@@ -82,3 +82,29 @@ class StatsError(PilarError):
     """A statistics table could not be understood."""
 
     help = "Give a column mapping with --map region=COL,indicator=COL,period=COL,value=COL."
+
+
+class IndexNotFoundError(PilarError):
+    """No index with that name or path."""
+
+    help = "Build it first: pilar index PATH... --index NAME"
+
+
+class IndexMismatchError(PilarError):
+    """The index was built with settings that differ from the current ones."""
+
+    help = "Use the settings the index was built with (see `pilar info NAME`), or rebuild with --rebuild."
+    exit_code = 3
+
+
+class IndexLockedError(PilarError):
+    """Another process is writing to this index."""
+
+    help = "Wait for the other `pilar index` run to finish; readers keep working meanwhile."
+    exit_code = 4
+
+
+class IndexCorruptError(PilarError):
+    """An index folder is damaged."""
+
+    help = "Rebuild it: pilar index PATH... --index NAME --rebuild"

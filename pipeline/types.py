@@ -13,7 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Language = Literal["id", "en", "unknown"]
 RelationType = Literal["revokes", "amends"]
-ChunkKind = Literal["pasal", "ayat", "penjelasan", "preamble", "section", "table", "lampiran"]
+ChunkKind = Literal[
+    "pasal", "ayat", "penjelasan", "preamble", "section", "table", "lampiran", "card"
+]
+Status = Literal["in_force", "amended", "partially_revoked", "revoked", "n/a"]
 
 
 class Record(BaseModel):
@@ -203,8 +206,9 @@ class Chunk(Record):
     tahun: int | None = None
     pasal: str | None = None
     ayat: str | None = None
-    penjelasan: str | None = None
+    penjelasan: str | None = Field(default=None, description="id of the linked Penjelasan chunk")
     heading: str | None = None
+    region: str | None = None
 
 
 # --------------------------------------------------------------------------- statistics
@@ -255,3 +259,52 @@ class EvidenceCard(Record):
     vs_national: float | None = None
     notes: list[str] = Field(default_factory=list)
     summary: str = ""
+
+
+# --------------------------------------------------------------------------- retrieval
+
+
+class Hit(Record):
+    """A retrieved chunk with its scores, ranks and the in-force status of its regulation."""
+
+    chunk: Chunk
+    score: float
+    rank: int
+    dense_rank: int | None = None
+    bm25_rank: int | None = None
+    dense_score: float | None = None
+    bm25_score: float | None = None
+    status: Status = "n/a"
+    status_note: str | None = Field(
+        default=None, description="by what, e.g. 'dicabut oleh UU 5/2014 Pasal 136'"
+    )
+
+    @property
+    def citation(self) -> str:
+        return self.chunk.citation
+
+    def to_json(self) -> dict:
+        """The JSON shape of ``pilar search --json``."""
+        c = self.chunk
+        return {
+            "rank": self.rank,
+            "chunk_id": c.id,
+            "score": round(self.score, 6),
+            "text": c.text,
+            "source": c.source,
+            "doc_title": c.doc_title,
+            "citation": c.citation,
+            "status": self.status,
+            "status_note": self.status_note,
+            "page": c.pages[0] if c.pages else None,
+            "pages": c.pages,
+            "kind": c.kind,
+            "jenis": c.jenis,
+            "nomor": c.nomor,
+            "tahun": c.tahun,
+            "pasal": c.pasal,
+            "ayat": c.ayat,
+            "language": c.language,
+            "dense_rank": self.dense_rank,
+            "bm25_rank": self.bm25_rank,
+        }

