@@ -5,8 +5,9 @@
    scores outside it are dropped.
 2. Each retriever gives its top ``candidates``; reciprocal rank fusion (or a weighted sum of
    min-max normalised scores) merges them.
-3. A chunk of a revoked regulation is demoted (score × ``revoked_factor``) and labelled, never
-   hidden: analysts ask about history too. Partially revoked ones get ``partial_factor``.
+3. A chunk of a revoked regulation is demoted — in each ranking it counts as if it stood
+   ``revoked_penalty`` places lower (``partial_penalty`` when partially revoked) — and labelled,
+   never hidden: analysts ask about history too.
 4. Optionally, maximal marginal relevance diversifies the final list.
 """
 
@@ -115,6 +116,13 @@ def search(
     if mode in {"hybrid", "bm25"}:
         sparse = _bm25(state, query, candidates, mask)
 
+    status = state.meta["status"]
+
+    def penalty(pos: int) -> int:
+        if status[pos] == "revoked":
+            return settings.revoked_penalty
+        return settings.partial_penalty if status[pos] == "partially_revoked" else 0
+
     fused: dict[int, float] = {}
     if mode == "hybrid" and settings.fusion == "weighted":
         for weight, ranked in ((settings.dense_weight, dense), (settings.bm25_weight, sparse)):
@@ -123,20 +131,15 @@ def search(
             scores = np.array([s for _, s in ranked])
             low, high = scores.min(), scores.max()
             for pos, score in ranked:
-                fused[pos] = fused.get(pos, 0.0) + weight * (
-                    (score - low) / (high - low) if high > low else 1.0
-                )
+                norm = (score - low) / (high - low) if high > low else 1.0
+                fused[pos] = fused.get(pos, 0.0) + weight * norm
+        for pos in fused:
+            fused[pos] *= settings.rrf_k / (settings.rrf_k + penalty(pos))
     else:
+        # reciprocal rank fusion; a revoked chunk counts as if ranked `penalty` places lower
         for weight, ranked in ((settings.dense_weight, dense), (settings.bm25_weight, sparse)):
             for rank, (pos, _score) in enumerate(ranked, 1):
-                fused[pos] = fused.get(pos, 0.0) + weight / (settings.rrf_k + rank)
-
-    status = state.meta["status"]
-    for pos in fused:
-        if status[pos] == "revoked":
-            fused[pos] *= settings.revoked_factor
-        elif status[pos] == "partially_revoked":
-            fused[pos] *= settings.partial_factor
+                fused[pos] = fused.get(pos, 0.0) + weight / (settings.rrf_k + rank + penalty(pos))
     ordered = sorted(fused, key=lambda p: (-fused[p], p))
     if settings.mmr and query_vector is not None:
         ordered = _mmr(

@@ -99,12 +99,12 @@ class RetrieveSettings(Section):
     rrf_k: int = Field(60, description="Reciprocal rank fusion constant.")
     dense_weight: float = Field(1.0, description="Weight of the dense ranking in fusion.")
     bm25_weight: float = Field(1.0, description="Weight of the BM25 ranking in fusion.")
-    revoked_factor: float = Field(
-        0.5, description="Score multiplier for chunks of revoked regulations (demoted, not hidden)."
+    revoked_penalty: int = Field(
+        10,
+        description="Chunks of revoked regulations are ranked as if this many places lower in each "
+        "retriever (demoted and labelled, not hidden).",
     )
-    partial_factor: float = Field(
-        0.85, description="Score multiplier for partially revoked or amended regulations."
-    )
+    partial_penalty: int = Field(3, description="The same for partially revoked regulations.")
     mmr: bool = Field(False, description="Diversify hits with maximal marginal relevance.")
     mmr_lambda: float = Field(0.7, description="MMR trade-off: 1 = relevance only.")
 

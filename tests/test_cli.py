@@ -78,3 +78,78 @@ def test_missing_path_is_reported(missing: str) -> None:
     result = run("inspect", missing, "--json", check=False)
     assert "does-not-exist.md" in result.stdout + result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_index_search_info_eval_roundtrip(tmp_path: Path) -> None:
+    env_index = str(tmp_path / "idx")
+    import os
+
+    env = {**os.environ, "PILAR_INDEX__EMBEDDER": "hash"}
+
+    def pilar(*args: str) -> subprocess.CompletedProcess[str]:
+        cmd = [str(PILAR)] if PILAR.exists() else [sys.executable, "-m", "pipeline.cli"]
+        return subprocess.run(
+            [*cmd, *args],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            timeout=300,
+            check=True,
+        )
+
+    first = json.loads(
+        pilar("index", str(SAMPLES / "regulations"), "--index", env_index, "--json").stdout
+    )
+    assert first["documents_added"] == 6 and first["chunks_embedded"] == first["chunks_total"] > 0
+    again = json.loads(
+        pilar("index", str(SAMPLES / "regulations"), "--index", env_index, "--json").stdout
+    )
+    assert again["documents_unchanged"] == 6 and again["chunks_embedded"] == 0
+
+    hits = json.loads(
+        pilar(
+            "search",
+            "hukuman disiplin berat",
+            "--index",
+            env_index,
+            "--json",
+            "--k",
+            "3",
+            "--filter",
+            "jenis=PP",
+        ).stdout
+    )
+    assert hits and all(h["jenis"] == "PP" and "PP 94/2021" in h["citation"] for h in hits)
+    for key in ("chunk_id", "score", "text", "source", "doc_title", "citation", "status", "page"):
+        assert key in hits[0]
+
+    info = json.loads(pilar("info", env_index, "--json", "--documents").stdout)
+    assert info["counts"]["documents"] == 6 and info["embedder"] == "hash:256"
+    assert any(d["status"] == "revoked" for d in info["documents"])
+
+    (tmp_path / "q.jsonl").write_text(
+        '{"_id": "q1", "text": "anggota Komisi Aparatur Sipil Negara"}\n'
+    )
+    (tmp_path / "qrels.tsv").write_text("q1\tuu-5-2014-asn-ringkas#pasal-3\t1\n")
+    result = json.loads(
+        pilar(
+            "eval",
+            "retrieval",
+            "--index",
+            env_index,
+            "--queries",
+            str(tmp_path / "q.jsonl"),
+            "--qrels",
+            str(tmp_path / "qrels.tsv"),
+            "--json",
+        ).stdout
+    )
+    assert result["queries"] == 1 and result["recall"] == 1.0
+
+
+def test_search_errors_are_clean(tmp_path: Path) -> None:
+    result = run("search", "apa saja", "--index", str(tmp_path / "nope"), check=False)
+    assert (
+        result.returncode != 0 and "no index" in result.stderr and "Traceback" not in result.stderr
+    )

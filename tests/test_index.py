@@ -1,0 +1,193 @@
+"""The index folder: build, incremental updates, manifest checks, locking, crash safety."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import IndexLockedError, IndexMismatchError, IndexNotFoundError
+from pipeline.index import Index, compute_status, current_version, writer_lock
+from pipeline.settings import load_settings
+from tests.conftest import SAMPLES
+
+
+def settings_for(tmp_path: Path, **index):
+    return load_settings(index={"root": str(tmp_path), "embedder": "hash", **index})
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    shutil.copytree(SAMPLES / "regulations", folder)
+    (folder / "README.md").unlink()
+    return folder
+
+
+@pytest.fixture
+def built(tmp_path: Path, corpus: Path) -> Index:
+    index = Index.open("uji", settings_for(tmp_path), create=True)
+    index.add([corpus])
+    return index
+
+
+def test_build_writes_a_checked_folder(built: Index) -> None:
+    version = current_version(built.path)
+    assert version is not None and version.name == "v000001"
+    names = {p.name for p in version.iterdir()}
+    assert {"manifest.json", "vectors.faiss", "store.sqlite", "bm25"} <= names
+    assert not list(built.path.rglob("*.pkl")) and not list(built.path.rglob("*.pickle"))
+    manifest = json.loads((version / "manifest.json").read_text())
+    assert manifest["embedder"] == "hash:256" and manifest["dimension"] == 256
+    assert manifest["metric"] == "inner_product" and manifest["normalized"] is True
+    assert manifest["counts"]["documents"] == 5 and manifest["counts"]["regulations"] == 4
+    assert manifest["counts"]["chunks"] > 20 and manifest["chunker"]["version"] == "1"
+
+
+def test_rerun_reads_and_embeds_nothing_new(built: Index, corpus: Path) -> None:
+    report = built.add([corpus])
+    assert report.documents_unchanged == 5 and report.documents_added == 0
+    assert report.chunks_embedded == 0 and report.chunks_from_cache == report.chunks_total
+
+
+def test_changed_file_is_reindexed_and_removed_file_dropped(built: Index, corpus: Path) -> None:
+    before = {d["title"] for d in built.documents()}
+    target = corpus / "uu-8-1974-pokok-kepegawaian-ringkas.md"
+    target.write_text(
+        target.read_text().replace("gaji yang layak", "gaji dan tunjangan yang layak")
+    )
+    report = built.add([corpus])
+    assert (report.documents_updated, report.documents_unchanged) == (1, 4)
+    assert (
+        0 < report.chunks_embedded < 5
+    )  # only the changed Pasal (and its neighbours' context) re-embedded
+    assert any(
+        "tunjangan" in h.chunk.text for h in built.search("gaji dan tunjangan yang layak", k=3)
+    )
+    report = built.remove([target])
+    assert report.documents_removed == 1
+    assert {d["title"] for d in built.documents()} == before - {
+        "Undang-Undang Nomor 8 Tahun 1974 tentang Pokok-Pokok Kepegawaian"
+    }
+
+
+def test_in_force_status_and_demotion(built: Index) -> None:
+    docs = {(d["jenis"], d["nomor"]): d for d in built.documents() if d["jenis"]}
+    assert docs[("UU", "8")]["status"] == "revoked"
+    assert docs[("UU", "8")]["status_note"] == "dicabut oleh UU 5/2014 Pasal 5"
+    assert docs[("UU", "5")]["status"] == "in_force"
+    hits = built.search("kewajiban pegawai negeri setia dan taat", k=10)
+    old = next(h for h in hits if h.chunk.tahun == 1974)
+    assert old.status == "revoked" and "UU 5/2014" in old.status_note  # labelled, not hidden
+
+
+def test_revoked_is_ranked_below_the_same_text_in_force(tmp_path: Path, corpus: Path) -> None:
+    # the same Pasal wording in the revoked law and in a law in force: the one in force wins
+    text = (corpus / "uu-8-1974-pokok-kepegawaian-ringkas.md").read_text()
+    newer = text.replace("NOMOR 8 TAHUN 1974", "NOMOR 99 TAHUN 2030")
+    (corpus / "uu-99-2030.md").write_text(newer)
+    index = Index.open("status", settings_for(tmp_path), create=True)
+    index.add([corpus])
+    hits = index.search("Pegawai Negeri berhak memperoleh gaji yang layak", k=10)
+    ranked = [(h.chunk.tahun, h.status) for h in hits if h.chunk.pasal == "3"]
+    assert ranked[0] == (2030, "in_force") and (1974, "revoked") in ranked
+
+
+def test_filters(built: Index) -> None:
+    assert {
+        h.chunk.jenis for h in built.search("disiplin pegawai", k=10, filters={"jenis": ["PP"]})
+    } == {"PP"}
+    hits = built.search("pegawai", k=20, filters={"tahun": (2010, 2020)})
+    assert hits and all(2010 <= h.chunk.tahun <= 2020 for h in hits)
+    hits = built.search("pegawai", k=20, filters={"status": ["revoked"]})
+    assert hits and {h.status for h in hits} == {"revoked"}
+    assert built.search("pegawai", filters={"jenis": ["Perda"]}) == []
+    note = built.search("standar pelayanan", k=5, filters={"kind": ["section"]})
+    assert note and all(h.chunk.kind == "section" for h in note)
+
+
+def test_search_modes_and_hit_fields(built: Index) -> None:
+    hits = built.search("Komisi Aparatur Sipil Negara beranggotakan", k=3)
+    top = hits[0]
+    assert top.citation == "UU 5/2014 Pasal 3" and top.rank == 1
+    assert top.dense_rank is not None and top.bm25_rank is not None
+    record = top.to_json()
+    for key in ("chunk_id", "score", "text", "source", "doc_title", "citation", "status", "page"):
+        assert key in record
+    assert built.search("Komisi Aparatur Sipil Negara", k=3, mode="bm25")[0].dense_rank is None
+    assert built.search("Komisi Aparatur Sipil Negara", k=3, mode="dense")[0].bm25_rank is None
+
+
+def test_manifest_mismatch_is_refused(built: Index, tmp_path: Path) -> None:
+    with pytest.raises(IndexMismatchError, match="embedder"):
+        Index.open("uji", settings_for(tmp_path, embedder="hash:128"))
+    with pytest.raises(IndexMismatchError, match="analyzer"):
+        Index.open("uji", settings_for(tmp_path, bm25_stem=True))
+    adopted = Index.open(built.path)  # no settings: the index's own embedder is used
+    assert adopted.search("KASN", k=1)[0].chunk.jenis == "UU"
+
+
+def test_missing_index(tmp_path: Path) -> None:
+    with pytest.raises(IndexNotFoundError):
+        Index.open("tidak-ada", settings_for(tmp_path))
+
+
+def test_second_writer_is_refused(built: Index, corpus: Path) -> None:
+    with writer_lock(built.path), pytest.raises(IndexLockedError):
+        built.add([corpus])
+    # readers are not blocked by a writer
+    with writer_lock(built.path):
+        assert built.search("KASN", k=1)
+
+
+def test_crash_mid_write_keeps_the_old_version(
+    built: Index, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import faiss
+
+    before = current_version(built.path)
+    (corpus / "baru.md").write_text("# Catatan baru\n\nIsi catatan baru tentang pelayanan publik.")
+
+    def boom(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(faiss, "write_index", boom)
+    with pytest.raises(OSError, match="disk full"):
+        built.add([corpus])
+    monkeypatch.undo()
+    assert current_version(built.path) == before
+    assert not list(built.path.glob(".tmp-*"))
+    reopened = Index.open(built.path)
+    assert reopened.info()["counts"]["documents"] == 5
+    assert reopened.add([corpus]).documents_added == 1  # re-running finishes the job
+
+
+def test_old_versions_are_collected(built: Index, corpus: Path) -> None:
+    for i in range(3):
+        (corpus / f"n{i}.md").write_text(f"# Nota {i}\n\nTeks nota nomor {i}.")
+        built.add([corpus])
+    assert len(list(built.path.glob("v0*"))) == 2
+
+
+def test_compute_status_orders_revocation_over_amendment() -> None:
+    docs = [
+        {"doc_id": "a", "jenis": "UU", "nomor": "8", "tahun": 1974},
+        {"doc_id": "b", "jenis": "UU", "nomor": "43", "tahun": 1999},
+        {"doc_id": "c", "jenis": "UU", "nomor": "5", "tahun": 2014},
+        {"doc_id": "n", "jenis": None, "nomor": None, "tahun": None},
+    ]
+    rel = lambda src, kind, nomor, tahun, partial=0: {  # noqa: E731
+        "source_doc": src,
+        "type": kind,
+        "target_jenis": "UU",
+        "target_nomor": nomor,
+        "target_tahun": tahun,
+        "partial": partial,
+        "pasal": "136",
+    }
+    status = compute_status(docs, [rel("b", "amends", "8", 1974), rel("c", "revokes", "8", 1974)])
+    assert status["a"][0] == "revoked" and "dicabut oleh UU 5/2014 Pasal 136" in status["a"][1]
+    assert "diubah oleh UU 43/1999" in status["a"][1]
+    assert status["b"] == ("in_force", None) and status["n"] == ("n/a", None)
