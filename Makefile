@@ -29,7 +29,10 @@ install: system-deps $(STAMP)
 
 run: install
 	$(BIN)/pilar inspect samples/regulations/*.md
-	$(BIN)/pilar stats samples/stats/*.csv
+	$(BIN)/pilar stats samples/stats/indikator_provinsi.csv --region "JAWA BARAT"
+	$(BIN)/pilar index samples/regulations samples/stats --index sampel
+	$(BIN)/pilar search "Berapa hari bolos kerja membuat PNS dijatuhi hukuman disiplin berat?" --index sampel --k 3
+	$(BIN)/pilar search "How many members does the civil service commission have?" --index sampel --k 3
 
 test: install
 	$(BIN)/ruff check pipeline tests benchmarks
@@ -40,8 +43,12 @@ lint: install
 	$(BIN)/ruff format --check pipeline tests benchmarks
 
 bench: install
+	$(BIN)/pip install -q -e '.[dev,st,bench]'
 	$(BIN)/python benchmarks/ingest_throughput.py --shared $(SHARED)
+	$(BIN)/python benchmarks/regulation_structure.py --shared $(SHARED)
 	$(BIN)/python benchmarks/stats_large_csv.py
+	$(BIN)/python benchmarks/retrieval_quality.py --shared $(SHARED)
+	$(BIN)/python benchmarks/retrieval_speed.py --shared $(SHARED)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

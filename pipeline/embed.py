@@ -138,7 +138,10 @@ class SentenceTransformerEmbedder:
                             help="pip install sentence-transformers torch==2.13.0",
                         ) from exc
                     self._model = SentenceTransformer(self.name_or_path, device="cpu")
-                    get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+                    get_dim = (
+                        getattr(self._model, "get_embedding_dimension", None)
+                        or self._model.get_sentence_embedding_dimension
+                    )
                     self._dim = int(get_dim())
         return self._model
 

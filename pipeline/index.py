@@ -396,6 +396,10 @@ class _Build:
 
         by_source = {d["source"]: d for d in old_docs.values()}
         files = expand_paths(paths) if paths else []
+        corpora = [f for f in files if is_record_corpus(f)]
+        record_docs, record_unchanged, stale = self._records(corpora, old_docs)
+        report.documents_unchanged += record_unchanged
+        files = [f for f in files if f not in corpora]
         to_read: list[Path] = []
         for file in files:
             old = by_source.get(str(file))
@@ -408,22 +412,25 @@ class _Build:
             to_read, self.settings.ingest, on_progress=lambda d, t, _p: self.progress("read", d, t)
         )
         report.skipped = list(ingest.skipped)
+        new_docs = [*ingest.documents, *record_docs]
 
-        replaced = {str(doc.source) for doc in ingest.documents}
+        replaced = {str(doc.source) for doc in new_docs}
         keep_ids = {
             doc_id
             for doc_id, d in old_docs.items()
-            if d["source"] not in replaced and not is_removed(d["source"])
+            if d["source"] not in replaced and not is_removed(d["source"]) and doc_id not in stale
         }
-        report.documents_removed = sum(1 for d in old_docs.values() if is_removed(d["source"]))
+        report.documents_removed = sum(
+            1 for i, d in old_docs.items() if is_removed(d["source"]) or i in stale
+        )
         report.documents_updated = sum(1 for d in old_docs.values() if d["source"] in replaced)
-        report.documents_added = len(ingest.documents) - report.documents_updated
+        report.documents_added = len(new_docs) - report.documents_updated
 
         doc_rows = [old_docs[i] for i in old_docs if i in keep_ids]
         rel_rows = [r for r in old_rel if r["source_doc"] in keep_ids]
         chunks: list[Chunk] = [c for c in old_chunks if c.doc_id in keep_ids]
         seen_docs = set(keep_ids)
-        for doc in ingest.documents:
+        for doc in new_docs:
             if doc.id in seen_docs:  # the same bytes under two names: index once
                 continue
             seen_docs.add(doc.id)
@@ -446,6 +453,30 @@ class _Build:
         return report
 
     # ----------------------------------------------------------------- steps
+
+    def _records(
+        self, corpora: list[Path], old_docs: dict[str, dict]
+    ) -> tuple[list[Document], int, set[str]]:
+        """Documents from JSONL record corpora; unchanged records are left alone."""
+        documents: list[Document] = []
+        unchanged = 0
+        stale: set[str] = set()
+        for corpus in corpora:
+            prefix = f"{corpus}#"
+            present: set[str] = set()
+            for doc in read_records(corpus):
+                present.add(doc.id)
+                old = old_docs.get(doc.id)
+                if old is not None and old["sha256"] == doc.sha256 and old["source"] == doc.source:
+                    unchanged += 1
+                    continue
+                documents.append(doc)
+            stale |= {
+                i
+                for i, d in old_docs.items()
+                if d["source"].startswith(prefix) and i not in present
+            }
+        return documents, unchanged, stale
 
     def _clean_temp(self) -> None:
         for tmp in self.path.glob(".tmp-*"):
@@ -634,6 +665,46 @@ class _Build:
         for old in versions[:-keep]:
             if old != live:
                 shutil.rmtree(old, ignore_errors=True)
+
+
+def is_record_corpus(path: Path) -> bool:
+    """A ``.jsonl`` whose first line is a record with an id and a text (BEIR ``corpus.jsonl``)."""
+    if path.suffix.lower() != ".jsonl" or not path.is_file():
+        return False
+    try:
+        with open(path, encoding="utf-8") as handle:
+            first = json.loads(handle.readline())
+    except (OSError, ValueError):
+        return False
+    return isinstance(first, dict) and ("_id" in first or "id" in first) and "text" in first
+
+
+def read_records(path: Path) -> Iterator[Document]:
+    """One :class:`Document` per JSONL record ``{"_id", "title", "text"}``; the record id is the
+    document id, so qrels that name records match hits directly."""
+    from pipeline.ingest.lang import detect_language
+    from pipeline.types import Page
+
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            record_id = str(row.get("_id", row.get("id")))
+            title = (row.get("title") or "").strip()
+            text = f"{title}\n\n{row['text']}" if title else str(row["text"])
+            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            yield Document(
+                id=record_id,
+                source=f"{path}#{record_id}",
+                title=title or record_id,
+                sha256=digest,
+                media_type="application/x-ndjson",
+                text=text,
+                pages=[Page(number=1, text=text, char_start=0, char_end=len(text))],
+                page_count=1,
+                language=detect_language(text),
+            )
 
 
 def _sha256(path: Path) -> str:

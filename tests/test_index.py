@@ -191,3 +191,29 @@ def test_compute_status_orders_revocation_over_amendment() -> None:
     assert status["a"][0] == "revoked" and "dicabut oleh UU 5/2014 Pasal 136" in status["a"][1]
     assert "diubah oleh UU 43/1999" in status["a"][1]
     assert status["b"] == ("in_force", None) and status["n"] == ("n/a", None)
+
+
+def test_jsonl_record_corpus(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    rows = [
+        {
+            "_id": "p1",
+            "title": "",
+            "text": "Kota Bau-Bau memiliki dua perusahaan budidaya mutiara.",
+        },
+        {
+            "_id": "p2",
+            "title": "Statistik",
+            "text": "Badan Pusat Statistik menyelenggarakan statistik dasar.",
+        },
+    ]
+    corpus.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    index = Index.open("rec", settings_for(tmp_path), create=True)
+    assert index.add([corpus]).documents_added == 2
+    top = index.search("perusahaan budidaya mutiara", k=1)[0]
+    assert top.chunk.doc_id == "p1" and top.chunk.source.endswith("corpus.jsonl#p1")
+    rows[1]["text"] = "Statistik sektoral diselenggarakan oleh instansi pemerintah."
+    corpus.write_text(json.dumps(rows[1]) + "\n")  # p1 deleted, p2 changed
+    report = index.add([corpus])
+    assert (report.documents_updated, report.documents_removed) == (1, 1)
+    assert [d["doc_id"] for d in index.documents()] == ["p2"]

