@@ -209,6 +209,42 @@ def langchain_latency(path: Path, queries: list[str], repeats: int) -> dict[str,
     }
 
 
+def ann_recall(path: Path, queries: list[str]) -> dict[str, Any]:
+    """HNSW and IVF-PQ against exact search on the same vectors: recall@10, size, build, latency."""
+    import faiss
+
+    from pipeline.index import build_faiss
+
+    state = Index.open(path)._load()
+    vectors = np.vstack([state.faiss.reconstruct(i) for i in range(state.n)]).astype(np.float32)
+    q = np.vstack([state.embedder.embed_query(x) for x in queries]).astype(np.float32)
+    out: dict[str, Any] = {}
+    truth = None
+    for kind in ("flat", "hnsw", "ivfpq"):
+        settings = load_settings(index={"faiss": kind})
+        start = time.perf_counter()
+        index, params = build_faiss(vectors, settings)
+        build = time.perf_counter() - start
+        blob = faiss.serialize_index(index)
+        start = time.perf_counter()
+        _, ids = index.search(q, 10)
+        per_query = 1000 * (time.perf_counter() - start) / len(q)
+        if truth is None:
+            truth = ids
+        recall = float(
+            np.mean([len(set(a) & set(b)) / 10 for a, b in zip(ids, truth, strict=True)])
+        )
+        out[kind] = {
+            "params": params,
+            "build_s": round(build, 1),
+            "bytes_per_vector": round(len(blob) / len(vectors), 1),
+            "recall_at_10_vs_exact": round(recall, 4),
+            "search_ms_per_query": round(per_query, 2),
+        }
+        print(kind, out[kind], flush=True)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
@@ -248,6 +284,8 @@ def main() -> None:
         if "langchain" not in args.skip:
             results["latency"]["langchain_faiss_minilm"] = langchain_latency(path, queries, 1)
         print(json.dumps(results["latency"], indent=1), flush=True)
+        if "ann" not in args.skip:
+            results["ann"] = ann_recall(path, queries)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1))
 

@@ -39,7 +39,7 @@ import numpy as np
 
 from pipeline.analyzer import Analyzer
 from pipeline.chunk import CHUNKER_VERSION, chunk_document
-from pipeline.embed import Embedder, embed_in_batches, get_embedder
+from pipeline.embed import Embedder, get_embedder
 from pipeline.errors import (
     IndexCorruptError,
     IndexLockedError,
@@ -532,24 +532,22 @@ class _Build:
             report.chunks_from_cache = len(chunks) - len(missing)
             report.chunks_embedded = len(unique_missing)
             if unique_missing:
-                todo = [texts[i] for i in unique_missing]
-                done = 0
-                self.progress("embed", 0, len(todo))
-
-                def tick(n: int) -> None:
-                    nonlocal done
-                    done += n
-                    self.progress("embed", done, len(todo))
-
+                # shortest first (less padding); each batch is cached as soon as it is embedded,
+                # so a run that is killed resumes where it stopped
+                order = sorted(unique_missing, key=lambda i: len(texts[i]))
+                batch = max(1, self.settings.index.embed_batch)
+                self.progress("embed", 0, len(order))
                 t0 = time.perf_counter()
-                new = embed_in_batches(self.embedder, todo, self.settings.index.embed_batch, tick)
+                for start in range(0, len(order), batch):
+                    part = order[start : start + batch]
+                    vectors = self.embedder.embed_documents([texts[i] for i in part])
+                    cache.put_many(
+                        self.embedder.model_id, zip([hashes[i] for i in part], vectors, strict=True)
+                    )
+                    found.update({hashes[i]: v for i, v in zip(part, vectors, strict=True)})
+                    self.progress("embed", start + len(part), len(order))
                 report.embed_seconds = time.perf_counter() - t0
-                report.tokens_embedded = sum(self.embedder.count_tokens(t) for t in todo)
-                cache.put_many(
-                    self.embedder.model_id,
-                    zip([hashes[i] for i in unique_missing], new, strict=True),
-                )
-                found.update({hashes[i]: v for i, v in zip(unique_missing, new, strict=True)})
+                report.tokens_embedded = sum(self.embedder.count_tokens(texts[i]) for i in order)
         finally:
             cache.close()
         if not chunks:

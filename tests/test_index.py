@@ -217,3 +217,28 @@ def test_jsonl_record_corpus(tmp_path: Path) -> None:
     report = index.add([corpus])
     assert (report.documents_updated, report.documents_removed) == (1, 1)
     assert [d["doc_id"] for d in index.documents()] == ["p2"]
+
+
+def test_killed_embedding_resumes_from_the_cache(
+    tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline.testing import HashEmbedder
+
+    index = Index.open("resume", settings_for(tmp_path, embed_batch=4), create=True)
+    calls = {"n": 0}
+    original = HashEmbedder.embed_documents
+
+    def dies_on_third_batch(self, texts):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt("killed")
+        return original(self, texts)
+
+    monkeypatch.setattr(HashEmbedder, "embed_documents", dies_on_third_batch)
+    with pytest.raises(KeyboardInterrupt):
+        index.add([corpus])
+    assert current_version(index.path) is None  # nothing half-written became visible
+    monkeypatch.undo()
+    report = index.add([corpus])
+    assert report.chunks_from_cache == 8  # the two batches embedded before the kill
+    assert report.chunks_embedded == report.chunks_total - 8
