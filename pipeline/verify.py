@@ -38,7 +38,7 @@ import logging
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import numpy as np
@@ -206,7 +206,8 @@ _EN_UNITS = {
 _FIXED = {"sepuluh": 10, "sebelas": 11, "seratus": 100}
 _MULT = {"belas": None, "puluh": 10, "ratus": 100, "hundred": 100}
 _THOUSAND = {"ribu", "thousand", "seribu"}
-_NUM_WORDS = set(_ID_UNITS) | set(_EN_UNITS) | set(_FIXED) | set(_MULT) | _THOUSAND
+_BIG = {"juta": 1e6, "million": 1e6, "miliar": 1e9, "milyar": 1e9, "billion": 1e9, "triliun": 1e12}
+_NUM_WORDS = set(_ID_UNITS) | set(_EN_UNITS) | set(_FIXED) | set(_MULT) | _THOUSAND | set(_BIG)
 _WORD_SEQ_RE = re.compile(
     r"\b(?:" + "|".join(sorted(_NUM_WORDS, key=len, reverse=True)) + r")"
     r"(?:[\s-]+(?:" + "|".join(sorted(_NUM_WORDS, key=len, reverse=True)) + r"))*\b",
@@ -216,7 +217,9 @@ _WORD_UNIT_RE = re.compile(r"\s*(persen|percent|%)", re.IGNORECASE)
 
 
 def _words_value(words: list[str]) -> float | None:
-    total = group = unit = 0
+    if words[0] in _MULT or words[0] in _BIG or words[0] in {"ribu", "thousand", "hundred"}:
+        return None  # "belas", "juta" alone are not numbers
+    total = group = unit = 0.0
     for word in words:
         if word in _ID_UNITS:
             unit += _ID_UNITS[word]
@@ -237,6 +240,9 @@ def _words_value(words: list[str]) -> float | None:
         elif word in _THOUSAND:
             total += (group + unit or 1) * 1000
             group = unit = 0
+        elif word in _BIG:
+            total = (total + group + unit or 1) * _BIG[word]
+            group = unit = 0
     return float(total + group + unit)
 
 
@@ -245,7 +251,7 @@ def _word_numbers(text: str) -> list[NumberMention]:
     out = []
     for m in _WORD_SEQ_RE.finditer(text):
         words = [w.lower() for w in re.split(r"[\s-]+", m[0]) if w]
-        if len(words) == 1 and words[0] in {"satu", "one", "nol", "zero"} | set(_MULT):
+        if len(words) == 1 and words[0] in {"satu", "one", "nol", "zero"}:
             continue  # "salah satu", "one of": too ambiguous to check alone
         value = _words_value(words)
         if value is None:
@@ -299,8 +305,34 @@ def _inside(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
     return any(s <= start and end <= e for s, e in spans)
 
 
+_RP_GLUED = re.compile(r"\b(Rp\.?)(?=\d)", re.IGNORECASE)
+
+
+def _prep(text: str) -> str:
+    """``Rp1.000`` → ``Rp 1.000`` so the amount is read as rupiah (same length ± 1 per match)."""
+    return _RP_GLUED.sub(r"\1 ", text)
+
+
+_YEAR_LEAD = re.compile(
+    r"\b(?:tahun|pada|sejak|hingga|sampai|akhir|awal|per|in|since|by|until)\s+$", re.IGNORECASE
+)
+
+
+def _as_year(text: str, m: NumberMention) -> NumberMention:
+    """``pada 2023 penduduk …``: a 4-digit year after a time word is a year even when a unit
+    word follows it."""
+    if m.is_year or m.scale != 1.0 or not re.fullmatch(r"(?:19|20)\d\d", m.raw.split()[0]):
+        return m
+    if _YEAR_LEAD.search(text[max(0, m.start - 12) : m.start]):
+        return replace(m, is_year=True, unit=None, raw=m.raw.split()[0])
+    return m
+
+
 def _numbers(text: str, skip: Sequence[tuple[int, int]] = ()) -> tuple[list[_Num], list[int]]:
-    """(numbers, years) in ``text``, leaving out those inside ``skip`` spans (references)."""
+    """(numbers, years) in ``text``, leaving out those inside ``skip`` spans (references).
+
+    ``text`` must already be passed through :func:`_prep` (spans refer to it).
+    """
     digits = [m for m in find_numbers(text) if not _inside(skip, m.start, m.end)]
     words = [m for m in _word_numbers(text) if not _inside(skip, m.start, m.end)]
     kept_words = []
@@ -312,6 +344,7 @@ def _numbers(text: str, skip: Sequence[tuple[int, int]] = ()) -> tuple[list[_Num
         )
         if not twin:  # "7 (tujuh)" is one number written twice
             kept_words.append(w)
+    digits = [_as_year(text, m) for m in digits]
     years = [m for m in digits if m.is_year]
     nums: list[_Num] = []
     for m in sorted([d for d in digits if not d.is_year] + kept_words, key=lambda x: x.start):
@@ -334,9 +367,18 @@ def _numbers(text: str, skip: Sequence[tuple[int, int]] = ()) -> tuple[list[_Num
     return nums, [int(y.value) for y in years]
 
 
-def _value_match(claim: _Num, fig: _Num, rounding: bool) -> bool:
+_FALLING_RE = re.compile(
+    r"\b(?:turun|menurun|penurunan|berkurang|terkontraksi|kontraksi|minus|merosot|anjlok|"
+    r"fell|fall|decline[ds]?|decrease[ds]?|contract(?:ed|ion)|shr[au]nk|negative)\b",
+    re.IGNORECASE,
+)
+
+
+def _value_match(claim: _Num, fig: _Num, rounding: bool, falling: bool = False) -> bool:
     for c in claim.values:
         for f in fig.values:
+            if falling and c > 0 > f:
+                f = -f  # "terkontraksi 9,33 persen" states -9,33 in words
             if math.isclose(c, f, rel_tol=1e-9, abs_tol=1e-9):
                 return True
             if rounding and (claim.decimals > 0 or claim.scale > 1):
@@ -368,11 +410,13 @@ def _check_numbers(
     years: set[int] = set()
     for i, ev in enumerate(passages):
         text = ev.text if not ev.citation else f"{ev.text}\n{ev.citation}"
-        nums, found_years = _numbers(ev.text, _find_refs(ev.text).spans)
+        ptext = _prep(ev.text)
+        nums, found_years = _numbers(ptext, _find_refs(ptext).spans)
         figs.extend((i, n) for n in nums)
         years.update(found_years)
         years.update(int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", text))
         years.update(int(n.values[0]) for n in nums if n.values[0].is_integer())
+    falling = bool(_FALLING_RE.search(claim_text))
     reasons: list[Reason] = []
     for year in claim_years:
         if year not in years:
@@ -383,7 +427,7 @@ def _check_numbers(
                 )
             )
     for num in claim_nums:
-        value_hits = [(i, f) for i, f in figs if _value_match(num, f, rounding)]
+        value_hits = [(i, f) for i, f in figs if _value_match(num, f, rounding, falling)]
         full = [
             (i, f)
             for i, f in value_hits
@@ -431,7 +475,9 @@ def _check_numbers(
 
 # --------------------------------------------------------------------------- text helpers
 
-_SENT_SPLIT = re.compile(r"(?<=[.;:!?])\s+(?=[\"'(\[]?[A-Z0-9a-z])|\n+|\s+(?=\(\d+[a-z]?\)\s)")
+_SENT_SPLIT = re.compile(
+    r"(?<=[.;:!?])\s+(?=[\"'(\[]?[A-Z0-9a-z])|\n+|(?<!ayat)(?<!dan)\s+(?=\(\d+[a-z]?\)\s)"
+)
 _WS = re.compile(r"\s+")
 
 
@@ -586,7 +632,7 @@ def _verify_one(
     require_markers: bool,
 ) -> Verdict:
     markers = extract_markers(claim)
-    text = _WS.sub(" ", _MARKER_RE.sub(" ", claim)).strip()
+    text = _prep(_WS.sub(" ", _MARKER_RE.sub(" ", claim)).strip())
     hard: list[Reason] = []
     soft: list[Reason] = []
 
@@ -688,42 +734,48 @@ def _verify_one(
 
 
 def _check_references(refs: _Refs, chosen: Sequence[tuple[int, Evidence]]) -> list[Reason]:
+    """The regulation and Pasal a claim names against the cited passages' citation metadata.
+
+    A name also passes when the cited text itself mentions it ("sebagaimana dimaksud dalam
+    Pasal 27", "mencabut UU 8/1974"). Without citation metadata nothing is checked.
+    """
     if not refs.regulations and not refs.pasal:
         return []
     cited = [(n, _find_refs(ev.citation)) for n, ev in chosen if ev.citation]
     if not cited:
         return []
-    reasons: list[Reason] = []
+    in_text = [_find_refs(ev.text) for _, ev in chosen]
     cited_regs = {r for _, c in cited for r in c.regulations}
-    if refs.regulations and cited_regs and not refs.regulations & cited_regs:
+    ok_regs = cited_regs | {r for t in in_text for r in t.regulations}
+    if refs.regulations and cited_regs and not refs.regulations & ok_regs:
         named = ", ".join(sorted(f"{j} {n}/{t}" for j, n, t in refs.regulations))
         have = ", ".join(sorted(f"{j} {n}/{t}" for j, n, t in cited_regs))
-        reasons.append(
+        return [
             Reason(
                 code="wrong_reference",
                 message=f"the claim names {named} but the cited passage is from {have}",
                 passage=cited[0][0],
             )
-        )
-        return reasons
-    # Pasal: compare with passages of the same regulation (or all, if the claim names none)
+        ]
+    # Pasal: compare with passages of the regulation the claim names (all, if it names none)
     same = [
         (n, c)
         for n, c in cited
         if c.pasal
-        and (not refs.regulations or c.regulations & refs.regulations or not c.regulations)
+        and (not refs.regulations or not c.regulations or c.regulations & refs.regulations)
     ]
     cited_pasal = {p for _, c in same for p in c.pasal}
-    if refs.pasal and cited_pasal and not refs.pasal & cited_pasal:
-        reasons.append(
+    ok_pasal = cited_pasal | {p for t in in_text for p in t.pasal}
+    if refs.pasal and cited_pasal and not refs.pasal & ok_pasal:
+        return [
             Reason(
                 code="wrong_reference",
                 message=f"the claim names Pasal {', '.join(sorted(refs.pasal))} but the cited "
                 f"passage is Pasal {', '.join(sorted(cited_pasal))}",
                 passage=same[0][0],
             )
-        )
-    return reasons
+        ]
+    return []
 
 
 def verify_claim(
