@@ -114,13 +114,14 @@ class VerifySettings(Section):
     ``benchmarks/verify_quality.py`` on the training halves of its labelled sets."""
 
     t_high: float = Field(
-        0.5, description="Support score at or above which a claim is 'supported' (calibrated)."
+        0.7162, description="Support score at or above which a claim is 'supported' (calibrated)."
     )
     t_low: float = Field(
-        0.4, description="Support score at or above which a claim is at least 'weak' (calibrated)."
+        0.666,
+        description="Support score at or above which a claim is at least 'weak' (calibrated).",
     )
     embedding_weight: float = Field(
-        0.5,
+        0.75,
         description="Weight of embedding similarity in the support score; lexical overlap gets "
         "the rest (calibrated).",
     )

