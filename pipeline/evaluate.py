@@ -48,8 +48,12 @@ def hit_keys(chunk: Chunk) -> set[str]:
     keys = {chunk.id, chunk.doc_id, path.name, path.stem}
     if chunk.pasal:
         kind = "penjelasan" if chunk.kind == "penjelasan" else "pasal"
-        keys.add(f"{path.stem}#{kind}-{chunk.pasal}".lower())
-        keys.add(f"{chunk.doc_id}#{kind}-{chunk.pasal}".lower())
+        numbers = {chunk.pasal}
+        if chunk.pasal.startswith("I angka"):  # a change made by Pasal I of an amending law
+            numbers.add("I")
+        for number in numbers:
+            keys.add(f"{path.stem}#{kind}-{number}".lower())
+            keys.add(f"{chunk.doc_id}#{kind}-{number}".lower())
     return keys
 
 

@@ -933,6 +933,21 @@ class _Loaded:
             ),
             "status": np.array([r["status"] or "n/a" for r in rows], dtype=object),
         }
+        # (doc, Pasal) → first chunk of the Pasal, and Penjelasan chunk → that chunk, for folding
+        first_of: dict[tuple[str, str], int] = {}
+        self.fold_to: dict[int, int] = {}
+        penjelasan: list[tuple[int, str, str]] = []
+        for pos, doc_id, kind, pasal in self.conn.execute(
+            "SELECT pos, doc_id, kind, json_extract(json, '$.pasal') FROM chunks "
+            "WHERE json_extract(json, '$.pasal') IS NOT NULL ORDER BY pos"
+        ):
+            if kind in ("pasal", "ayat"):
+                first_of.setdefault((doc_id, pasal), pos)
+            elif kind == "penjelasan":
+                penjelasan.append((pos, doc_id, pasal))
+        for pos, doc_id, pasal in penjelasan:
+            if (doc_id, pasal) in first_of:
+                self.fold_to[pos] = first_of[(doc_id, pasal)]
         self.status_notes = {
             r["doc_id"]: (r["status"], r["status_note"])
             for r in self.conn.execute("SELECT doc_id, status, status_note FROM documents")

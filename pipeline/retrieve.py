@@ -8,7 +8,10 @@
 3. A chunk of a revoked regulation is demoted — in each ranking it counts as if it stood
    ``revoked_penalty`` places lower (``partial_penalty`` when partially revoked) — and labelled,
    never hidden: analysts ask about history too.
-4. Optionally, maximal marginal relevance diversifies the final list.
+4. A matching Penjelasan lifts its Pasal: the hit is the Pasal (the norm an analyst cites),
+   noting the Penjelasan in ``Hit.via``. English questions are expanded with Indonesian terms
+   (``pipeline.glossary``) before both retrievers see them.
+5. Optionally, maximal marginal relevance diversifies the final list.
 """
 
 from __future__ import annotations
@@ -110,6 +113,10 @@ def search(
     dense: list[tuple[int, float]] = []
     sparse: list[tuple[int, float]] = []
     query_vector = None
+    if settings.expand_english:
+        from pipeline.glossary import expand_query
+
+        query = expand_query(query)
     if mode in {"hybrid", "dense"}:
         query_vector = state.embedder.embed_query(query)
         dense = _dense(state, query_vector, candidates, mask)
@@ -140,6 +147,16 @@ def search(
         for weight, ranked in ((settings.dense_weight, dense), (settings.bm25_weight, sparse)):
             for rank, (pos, _score) in enumerate(ranked, 1):
                 fused[pos] = fused.get(pos, 0.0) + weight / (settings.rrf_k + rank + penalty(pos))
+    via: dict[int, int] = {}
+    if settings.fold_penjelasan:
+        for pos in list(fused):
+            target = state.fold_to.get(pos)
+            if target is None or (mask is not None and not mask[target]):
+                continue
+            score = fused.pop(pos)
+            if score > fused.get(target, 0.0):
+                fused[target] = score
+                via[target] = pos
     ordered = sorted(fused, key=lambda p: (-fused[p], p))
     if settings.mmr and query_vector is not None:
         ordered = _mmr(
@@ -149,6 +166,7 @@ def search(
 
     dense_rank = {pos: (i, s) for i, (pos, s) in enumerate(dense, 1)}
     bm25_rank = {pos: (i, s) for i, (pos, s) in enumerate(sparse, 1)}
+    via_ids = dict(zip(via, (c.id for c in state.chunks_at(list(via.values()))), strict=True))
     hits = []
     for rank, (pos, chunk) in enumerate(zip(top, state.chunks_at(top), strict=True), 1):
         doc_status, note = state.status_notes.get(chunk.doc_id, ("n/a", None))
@@ -163,6 +181,7 @@ def search(
                 bm25_score=_f(bm25_rank.get(pos, (None, None))[1]),
                 status=doc_status or "n/a",
                 status_note=note,
+                via=via_ids.get(pos),
             )
         )
     return hits

@@ -84,7 +84,11 @@ class IndexSettings(Section):
     ivf_nlist: int = Field(1024, description="IVF lists (clusters).")
     pq_m: int = Field(48, description="PQ sub-quantisers (must divide the dimension).")
     ivf_nprobe: int = Field(32, description="IVF lists visited per query.")
-    bm25_stem: bool = Field(False, description="Stem Indonesian words for BM25 (Sastrawi).")
+    bm25_stem: bool = Field(
+        True,
+        description="Stem Indonesian words for BM25 (Sastrawi); measured better on paraphrased "
+        "questions (benchmarks/README.md).",
+    )
     embed_batch: int = Field(32, description="Chunks per embedding call.")
     keep_versions: int = Field(2, description="Old index versions kept for open readers.")
     embed_heading: bool = Field(
@@ -96,9 +100,17 @@ class RetrieveSettings(Section):
     k: int = Field(10, description="Hits returned.")
     candidates: int = Field(100, description="Candidates taken from each retriever before fusion.")
     fusion: Literal["rrf", "weighted"] = Field("rrf", description="How dense and BM25 are fused.")
-    rrf_k: int = Field(60, description="Reciprocal rank fusion constant.")
+    rrf_k: int = Field(10, description="Reciprocal rank fusion constant (chosen on a dev split).")
     dense_weight: float = Field(1.0, description="Weight of the dense ranking in fusion.")
-    bm25_weight: float = Field(1.0, description="Weight of the BM25 ranking in fusion.")
+    bm25_weight: float = Field(0.5, description="Weight of the BM25 ranking in fusion.")
+    expand_english: bool = Field(
+        True, description="Add Indonesian glossary terms to questions that are not Indonesian."
+    )
+    fold_penjelasan: bool = Field(
+        True,
+        description="A Penjelasan that matches lifts its Pasal: the hit is the Pasal (the norm "
+        "an analyst cites), with the Penjelasan noted.",
+    )
     revoked_penalty: int = Field(
         10,
         description="Chunks of revoked regulations are ranked as if this many places lower in each "

@@ -278,6 +278,9 @@ class Hit(Record):
     status_note: str | None = Field(
         default=None, description="by what, e.g. 'dicabut oleh UU 5/2014 Pasal 136'"
     )
+    via: str | None = Field(
+        default=None, description="id of the Penjelasan chunk that lifted this Pasal, if any"
+    )
 
     @property
     def citation(self) -> str:
@@ -307,6 +310,7 @@ class Hit(Record):
             "language": c.language,
             "dense_rank": self.dense_rank,
             "bm25_rank": self.bm25_rank,
+            "via_penjelasan": self.via,
         }
 
 

@@ -109,7 +109,7 @@ def test_filters(built: Index) -> None:
 
 
 def test_search_modes_and_hit_fields(built: Index) -> None:
-    hits = built.search("Komisi Aparatur Sipil Negara beranggotakan", k=3)
+    hits = built.search("KASN beranggotakan 7 (tujuh) orang ketua wakil ketua", k=3)
     top = hits[0]
     assert top.citation == "UU 5/2014 Pasal 3" and top.rank == 1
     assert top.dense_rank is not None and top.bm25_rank is not None
@@ -124,7 +124,7 @@ def test_manifest_mismatch_is_refused(built: Index, tmp_path: Path) -> None:
     with pytest.raises(IndexMismatchError, match="embedder"):
         Index.open("uji", settings_for(tmp_path, embedder="hash:128"))
     with pytest.raises(IndexMismatchError, match="analyzer"):
-        Index.open("uji", settings_for(tmp_path, bm25_stem=True))
+        Index.open("uji", settings_for(tmp_path, bm25_stem=False))
     adopted = Index.open(built.path)  # no settings: the index's own embedder is used
     assert adopted.search("KASN", k=1)[0].chunk.jenis == "UU"
 
