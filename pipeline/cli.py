@@ -176,7 +176,7 @@ def index(
     if faiss_kind:
         overrides["faiss"] = faiss_kind
     settings = load_settings(config, **({"index": overrides} if overrides else {}))
-    idx = Index.open(index_name, settings, create=True)
+    idx = Index.open(index_name, settings, create=True, load=not rebuild)
     labels = {"read": "Reading files", "embed": "Embedding chunks", "write": "Writing index"}
     with Progress(
         TextColumn("{task.description}"),

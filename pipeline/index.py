@@ -777,12 +777,18 @@ class Index:
 
     @classmethod
     def open(
-        cls, name_or_path: str | Path, settings: Settings | None = None, *, create: bool = False
+        cls,
+        name_or_path: str | Path,
+        settings: Settings | None = None,
+        *,
+        create: bool = False,
+        load: bool = True,
     ) -> Index:
         """Open an index by name (under ``indexes/``) or path.
 
         With ``settings=None`` the index's own embedder and analyzer are used; with explicit
-        settings, a manifest that disagrees raises :class:`IndexMismatchError`.
+        settings, a manifest that disagrees raises :class:`IndexMismatchError`. ``load=False``
+        opens it for writing only (e.g. a ``--rebuild`` with new settings).
         """
         adopt = settings is None
         settings = settings or load_settings()
@@ -790,7 +796,7 @@ class Index:
         if current_version(path) is None and not create:
             raise IndexNotFoundError(f"no index at {path}")
         index = cls(path, settings, adopt=adopt)
-        if current_version(path) is not None:
+        if load and current_version(path) is not None:
             index._load()
         return index
 
