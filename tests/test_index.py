@@ -242,3 +242,14 @@ def test_killed_embedding_resumes_from_the_cache(
     report = index.add([corpus])
     assert report.chunks_from_cache == 8  # the two batches embedded before the kill
     assert report.chunks_embedded == report.chunks_total - 8
+
+
+def test_penjelasan_lifts_its_pasal(built: Index) -> None:
+    # these words are only in the Penjelasan of PP 94/2021 Pasal 2 ("kerja secara fleksibel")
+    hits = built.search("jam kerja yang ditetapkan instansi termasuk kerja secara fleksibel", k=3)
+    assert hits[0].citation == "PP 94/2021 Pasal 2" and hits[0].via is not None
+    assert built.chunk(hits[0].via).kind == "penjelasan"
+    raw = built.search(
+        "jam kerja yang ditetapkan instansi termasuk kerja secara fleksibel", k=3, mode="bm25"
+    )
+    assert any(h.chunk.kind == "pasal" for h in raw)
