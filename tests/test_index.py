@@ -283,3 +283,33 @@ def test_amended_pasal_is_labelled_and_demoted(tmp_path: Path, corpus: Path) -> 
     assert (
         untouched.chunk.pasal == "1" and untouched.status_note == "diubah oleh UU 19/2016 Pasal I"
     )
+
+
+def test_mmr_diversifies(tmp_path: Path, corpus: Path) -> None:
+    for i in range(4):  # near-duplicates of one Pasal
+        (corpus / f"salinan-{i}.md").write_text(
+            f"# Salinan {i}\n\nKASN beranggotakan 7 (tujuh) orang anggota komisi salinan {i}."
+        )
+    plain = Index.open("mmr", settings_for(tmp_path), create=True)
+    plain.add([corpus])
+    query = "KASN beranggotakan 7 (tujuh) orang"
+    top_plain = [h.chunk.doc_title for h in plain.search(query, k=4)]
+    diverse = Index.open(
+        "mmr",
+        load_settings(
+            index={"root": str(tmp_path), "embedder": "hash"},
+            retrieve={"mmr": True, "mmr_lambda": 0.3},
+        ),
+    )
+    top_mmr = [h.chunk.doc_title for h in diverse.search(query, k=4)]
+    assert sum(t.startswith("Salinan") for t in top_mmr) < sum(
+        t.startswith("Salinan") for t in top_plain
+    )
+
+
+def test_region_filter_on_statistics_cards(tmp_path: Path) -> None:
+    index = Index.open("stat", settings_for(tmp_path), create=True)
+    index.add([SAMPLES / "stats" / "indikator_provinsi.csv"])
+    hits = index.search("persentase penduduk miskin", k=5, filters={"region": ["JAWA BARAT"]})
+    assert hits and all(h.chunk.region == "JAWA BARAT" and h.chunk.kind == "card" for h in hits)
+    assert "JAWA BARAT" in hits[0].chunk.text and "row" in hits[0].citation
