@@ -280,10 +280,18 @@ def _prev_word(text: str, start: int) -> str:
     return words[-1].lower() if words else ""
 
 
+_SPLIT_RE = re.compile(r"(?<![A-Za-z])Pasal\s*(?P<num>\d \d{1,2})(?![\w])")
+
+
 def _heading_candidates(text: str, lo: int, hi: int) -> list[_Cand]:
     cands = []
-    for m in _PASAL_RE.finditer(text, lo, hi):
-        token = m["num"]
+    # OCR sometimes splits a number ("Pasal 1 1" for 11): a candidate, accepted only in sequence
+    matches = sorted(
+        [*_PASAL_RE.finditer(text, lo, hi), *_SPLIT_RE.finditer(text, lo, hi)],
+        key=lambda m: m.start(),
+    )
+    for m in matches:
+        token = m["num"].replace(" ", "")
         if re.fullmatch(r"[IVX]+", token) and not re.fullmatch(r"[Il]", token):
             continue  # Roman: only in amending laws, handled apart
         prev = _prev_word(text, m.start())
