@@ -477,6 +477,16 @@ def parse_regulation(text: str, *, title_hint: str = "") -> Regulation | None:
     if regulation.is_amending:  # which Pasal of the target the changes of Pasal I touch
         body = next((p.text for p in regulation.pasal if p.number == "I"), "")
         touched = [changed_pasal(body[s:e]) for _n, s, e in split_changes(body)]
+        # OCR can hide the numbering of the changes: also read every "Ketentuan Pasal N diubah"
+        touched += [
+            _key_label(_pasal_key(m[1])[0])
+            for m in re.finditer(
+                r"(?:Ketentuan\s+Pasal|yakni\s+Pasal|Pasal)\s+(" + NUM + r"[A-Z]?)\s+"
+                r"(?:diubah|dihapus|tetap|ditambah|sehingga)",
+                body,
+            )
+            if _pasal_key(m[1])
+        ]
         scope = ", ".join(dict.fromkeys(f"Pasal {t}" for t in touched if t))
         relations = [
             r.model_copy(update={"scope": scope or None})
