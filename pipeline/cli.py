@@ -41,8 +41,14 @@ def _configure_logging(verbose: bool) -> None:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    for noisy in ("bm25s", "faiss", "sentence_transformers", "httpx"):
-        logging.getLogger(noisy).setLevel(logging.INFO if verbose else logging.WARNING)
+    noisy = ("bm25s", "faiss", "sentence_transformers", "httpx")
+    floor = logging.INFO if verbose else logging.WARNING
+
+    def quiet(record: logging.LogRecord) -> bool:  # bm25s resets its own level on import
+        return not (record.name.startswith(noisy) and record.levelno < floor)
+
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(quiet)
 
 
 @app.callback()
