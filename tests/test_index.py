@@ -94,6 +94,14 @@ def test_revoked_is_ranked_below_the_same_text_in_force(tmp_path: Path, corpus: 
     ranked = [(h.chunk.tahun, h.status) for h in hits if h.chunk.pasal == "3"]
     assert ranked[0] == (2030, "in_force") and (1974, "revoked") in ranked
 
+    # asked about the past, the revoked text is not demoted; asked about now, demoted harder
+    def gap(query: str) -> float:
+        scores = {h.chunk.tahun: h.score for h in index.search(query, k=60) if h.chunk.pasal == "3"}
+        return scores[2030] - scores[1974]
+
+    question = "apakah Pegawai Negeri berhak memperoleh gaji yang layak"
+    assert gap(f"Dulu, {question}") < gap(question) < gap(f"Sekarang, {question}")
+
 
 def test_filters(built: Index) -> None:
     assert {
