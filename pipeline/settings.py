@@ -186,6 +186,12 @@ class LLMSettings(Section):
     )
     n_ctx: int = Field(4096, description="Context window in tokens (prompt + answer).")
     n_threads: int | None = Field(None, description="CPU threads for generation (None = all).")
+    repack: bool | None = Field(
+        None,
+        description="llamacpp: repack weights for the CPU's matrix units at load (llama.cpp "
+        "'extra buffer types'). None = on, except on CPUs with Intel AMX, where llama.cpp's AMX "
+        "kernels crash (ggml-org/llama.cpp#20824).",
+    )
     max_tokens: int = Field(512, description="Tokens generated at most per answer.")
     temperature: float = Field(
         0.2, description="Sampling temperature; 0 = greedy (the same prompt gives the same text)."
