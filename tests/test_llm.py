@@ -346,6 +346,26 @@ def test_the_whole_file_checksum_is_checked(tmp_path: Path) -> None:
     assert (tmp_path / "model.gguf.sha256").read_text().split()[0] == WHOLE
 
 
+def test_an_unwritable_cache_says_which_setting_to_change(tmp_path: Path) -> None:
+    parts = make_parts(tmp_path, CONTENTS)
+    (tmp_path / "not-a-folder").write_text("x")
+    with pytest.raises(ModelFileError) as info:
+        assemble_gguf(parts, tmp_path / "not-a-folder" / "model.gguf")
+    assert "PILAR_LLM__CACHE_DIR" in info.value.help
+
+
+def test_weight_repacking_is_off_on_amx_cpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.llm as llm
+
+    monkeypatch.setattr(llm, "cpu_has_amx", lambda: True)
+    assert llm.LlamaCppChatModel(LLMSettings()).repack is False
+    assert llm.LlamaCppChatModel(LLMSettings(repack=True)).repack is True
+    monkeypatch.setattr(llm, "cpu_has_amx", lambda: False)
+    assert llm.LlamaCppChatModel(LLMSettings()).repack is True
+    model = llm.LlamaCppChatModel(LLMSettings(n_threads=3), model_path="/models/x.gguf")
+    assert model.model_id == "llamacpp:x" and model.n_threads == 3
+
+
 def test_missing_parts_name_the_pip_command(monkeypatch: pytest.MonkeyPatch) -> None:
     real = importlib.util.find_spec
 
