@@ -128,9 +128,7 @@ def _regulation_chunks(doc: Document, reg: Regulation, settings: ChunkSettings) 
         penjelasan_id = None
         if pasal.penjelasan and not _CUKUP_JELAS.match(pasal.penjelasan):
             text = f"Penjelasan Pasal {pasal.number}: {pasal.penjelasan}"
-            pieces = _pack_words(text, settings.max_tokens, settings.overlap_tokens)
-            for i, piece in enumerate(pieces, 1):
-                part = f" (bagian {i}/{len(pieces)})" if len(pieces) > 1 else ""
+            for piece, part in _parts(text, settings):
                 pen = _make(
                     doc,
                     "penjelasan",
@@ -197,13 +195,12 @@ def _pasal_chunks(
         if group:
             yield from _ayat_chunks(doc, base, pasal, group, common, settings)
         return
-    pieces = _pack_words(pasal.text, settings.max_tokens, settings.overlap_tokens)
-    for i, piece in enumerate(pieces, 1):
+    for piece, part in _parts(pasal.text, settings):
         yield _make(
             doc,
             "pasal",
             piece,
-            f"{base} (bagian {i}/{len(pieces)})",
+            f"{base}{part}",
             pasal.char_start,
             pasal.char_end,
             **common,
@@ -217,9 +214,7 @@ def _ayat_chunks(
     span = f"ayat ({first})" if first == last else f"ayat ({first})–({last})"
     text = f"Pasal {pasal.number}\n" + "\n".join(a.text for a in group)
     ayat = first if first == last else f"{first}-{last}"
-    pieces = _pack_words(text, settings.max_tokens, settings.overlap_tokens)
-    for i, piece in enumerate(pieces, 1):
-        part = f" (bagian {i}/{len(pieces)})" if len(pieces) > 1 else ""
+    for piece, part in _parts(text, settings):
         yield _make(
             doc,
             "ayat",
@@ -257,9 +252,7 @@ def _amendment_chunks(
         citation = f"{reg.label} Pasal I angka {number}"
         if touched:
             citation += f" (Pasal {touched} {target})".replace("  ", " ").replace(" )", ")")
-        pieces = _pack_words(text, settings.max_tokens, settings.overlap_tokens)
-        for i, piece in enumerate(pieces, 1):
-            suffix = f" (bagian {i}/{len(pieces)})" if len(pieces) > 1 else ""
+        for piece, suffix in _parts(text, settings):
             yield _make(
                 doc,
                 "pasal",
@@ -351,6 +344,14 @@ def _hard_split(text: str, start: int, end: int, budget: int) -> list[tuple[int,
         (spans[i][0], spans[min(i + budget, len(spans)) - 1][1])
         for i in range(0, len(spans), budget)
     ]
+
+
+def _parts(text: str, settings: ChunkSettings) -> list[tuple[str, str]]:
+    """``text`` packed to the budget, each piece with its label suffix (" (bagian 2/3)")."""
+    pieces = _pack_words(text, settings.max_tokens, settings.overlap_tokens)
+    if len(pieces) == 1:
+        return [(pieces[0], "")]
+    return [(piece, f" (bagian {i}/{len(pieces)})") for i, piece in enumerate(pieces, 1)]
 
 
 def _pack_words(text: str, budget: int, overlap: int) -> list[str]:
