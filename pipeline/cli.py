@@ -436,6 +436,135 @@ def verify(
         err.print(f"[yellow]Skipped {len(bad)} bad line(s).[/yellow]")
 
 
+@app.command()
+def templates(
+    as_json: JsonOpt = False,
+    config: ConfigOpt = None,
+) -> None:
+    """List the brief templates (built-in prompts/, ./prompts and draft.prompts_dir).
+
+    Copy one, edit it, then: pilar draft "TOPIC" --index NAME --template my_brief.toml
+    """
+    from pipeline.draft import list_templates
+
+    found = list_templates(_settings(config))
+    if as_json:
+        for t in found:
+            row = {
+                "name": t.name,
+                "lang": t.lang,
+                "path": str(t.path),
+                "description": t.description,
+                "sections": [
+                    {"key": s.key, "heading": s.heading, "kind": s.kind} for s in t.sections
+                ],
+            }
+            typer.echo(json.dumps(row, ensure_ascii=False))
+        return
+    for t in found:
+        heads = " · ".join(s.heading for s in t.sections)
+        out.print(f"{t.name:10} {t.lang}  {heads}", markup=False, highlight=False)
+        out.print(f"{'':13} {t.path}", markup=False, highlight=False, style="dim")
+
+
+@app.command()
+def draft(
+    topic: Annotated[str, typer.Argument(help="What the brief is about, e.g. 'disiplin PNS'.")],
+    index_name: IndexOpt = "default",
+    template: Annotated[
+        str | None, typer.Option("--template", "-t", help="Template name or .toml path.")
+    ] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="id (default) or en")] = None,
+    out_path: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Also write the brief here: .md, .docx, .json"),
+    ] = None,
+    stats_paths: Annotated[
+        list[Path] | None,
+        typer.Option("--stats", help="Statistics tables (CSV/XLSX, files or folders) for figures."),
+    ] = None,
+    region: Annotated[
+        str | None, typer.Option("--region", help="Only statistics cards for this region.")
+    ] = None,
+    filters: Annotated[
+        list[str] | None,
+        typer.Option("--filter", "-f", help="Retrieval filters, as for pilar search."),
+    ] = None,
+    drop_unsupported: Annotated[
+        bool, typer.Option("--drop-unsupported", help="Leave unsupported sentences out.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not stream the model.")] = False,
+    as_json: JsonOpt = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Draft a policy brief: retrieve per section, draft with the LLM, verify every sentence.
+
+    Writes brief.md, brief.docx, brief.json and audit.json into a run folder under runs/.
+
+    Example: pilar draft "disiplin PNS" --index sampel --template memo --out brief.docx
+    """
+    from rich.markup import escape
+
+    from pipeline.draft import DraftEvent, draft_brief
+    from pipeline.export import to_markdown, write_brief
+    from pipeline.index import Index
+    from pipeline.retrieve import parse_filters
+
+    overrides: dict = {"draft": {}}
+    if drop_unsupported:
+        overrides["draft"]["drop_unsupported"] = True
+    settings = load_settings(config, **overrides)
+    idx = Index.open(index_name, settings if config else None)
+    cards = []
+    if stats_paths:
+        from pipeline.stats import cards_from_files
+
+        report = cards_from_files(stats_paths, settings.stats)
+        cards = report.cards
+        for skipped in report.skipped:
+            err.print(f"  skipped {skipped.source}: {skipped.error}", markup=False)
+    stream = not quiet and not as_json
+
+    def show(event: DraftEvent) -> None:
+        if event.kind == "section":
+            err.print(f"\n[bold]── {escape(event.heading)}[/bold]")
+        elif event.kind == "token" and stream:
+            err.print(event.text, end="", markup=False, highlight=False, soft_wrap=True)
+        elif event.kind == "verify":
+            err.print("\n[dim]verifying every sentence…[/dim]")
+
+    if lang not in (None, "id", "en"):
+        raise typer.BadParameter("--lang must be id or en")
+    result = draft_brief(
+        topic,
+        idx,
+        settings=settings,
+        template=template,
+        lang=lang,  # type: ignore[arg-type]
+        cards=cards,
+        region=region,
+        filters=parse_filters(filters),
+        on_event=show,
+    )
+    brief = result.brief
+    if out_path is not None:
+        write_brief(brief, out_path)
+    if as_json:
+        typer.echo(json.dumps(brief.model_dump(mode="json"), ensure_ascii=False))
+    else:
+        out.print(to_markdown(brief, show_verdicts=False), markup=False, highlight=False)
+    s = brief.summary
+    err.print(
+        f"{s.supported}/{s.sentences} sentences supported ({100 * s.supported_share:.0f} %), "
+        f"{s.weak} weak, {s.unsupported} unsupported · run folder: {brief.run_dir}"
+        + (f" · wrote {out_path}" if out_path else ""),
+        markup=False,
+        highlight=False,
+    )
+    for problem in s.problems:
+        err.print(f"  - {problem}", markup=False, highlight=False)
+
+
 def _print_skipped(skipped: list) -> None:
     if not skipped:
         return

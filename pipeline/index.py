@@ -863,6 +863,11 @@ class Index:
             self._load(), query, k=k or self.settings.retrieve.k, filters=filters, mode=mode
         )
 
+    @property
+    def embedder(self) -> Embedder:
+        """The embedder the index was built with (loaded once; shared with the verifier)."""
+        return self._load().embedder
+
     def documents(self) -> list[dict[str, Any]]:
         """One row per document: metadata, status, chunk count (no text)."""
         return self._load().documents()

@@ -210,6 +210,37 @@ class LLMSettings(Section):
     timeout_s: float = Field(600.0, description="openai: request time limit in seconds.")
 
 
+class DraftSettings(Section):
+    """Drafting a brief (``pipeline.draft``). Env: ``PILAR_DRAFT__TEMPLATE=memo`` …"""
+
+    template: str = Field(
+        "brief", description="Template name (see `pilar templates`) or path to a .toml template."
+    )
+    lang: Literal["id", "en"] = Field("id", description="Language of the brief.")
+    prompts_dir: Path | None = Field(
+        None, description="Extra folder of templates, searched before the built-in prompts/."
+    )
+    k: int = Field(8, description="Evidence chunks per section (a template section may override).")
+    evidence_words: int = Field(
+        70,
+        description="Words of each chunk shown to the model (the sentences that best match the "
+        "section's query). Prompt reading is the main cost on CPU; verification always uses "
+        "the whole chunk.",
+    )
+    cards_per_section: int = Field(
+        3, description="Statistics evidence cards at most per section that asks for figures."
+    )
+    drop_unsupported: bool = Field(
+        False, description="Leave unsupported sentences out of the exported text (kept in audit)."
+    )
+    revoked_in_legal_basis: Literal["flag", "omit"] = Field(
+        "flag", description="Dasar Hukum: list a revoked regulation with its note, or omit it."
+    )
+    runs_dir: Path = Field(
+        Path("runs"), description="Each draft writes brief.md/.docx/.json and audit.json here."
+    )
+
+
 class Settings(BaseSettings):
     """All of Pilar's settings. Build with :func:`load_settings`."""
 
@@ -225,6 +256,7 @@ class Settings(BaseSettings):
     retrieve: RetrieveSettings = Field(default_factory=RetrieveSettings)
     verify: VerifySettings = Field(default_factory=VerifySettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
+    draft: DraftSettings = Field(default_factory=DraftSettings)
 
 
 def load_settings(config: Path | None = None, **overrides: Any) -> Settings:

@@ -387,3 +387,100 @@ class Verdict(Record):
             "lexical": round(self.lexical, 4),
             "cited": self.cited,
         }
+
+
+# --------------------------------------------------------------------------- briefs
+
+
+class Source(Record):
+    """One numbered entry of a brief's reference list: a retrieved chunk or a statistics card.
+
+    ``n`` is what the brief's ``[n]`` markers print. ``text`` is the passage the sentences were
+    checked against (data, never instructions).
+    """
+
+    n: int = Field(description="1-based number in the brief's reference list")
+    kind: Literal["chunk", "card"]
+    id: str = Field(description="chunk id (index) or evidence-card id (statistics)")
+    citation: str = Field(description="short form, e.g. 'UU 14/2008 Pasal 9 ayat (2)'")
+    full_citation: str = Field(
+        description="e.g. 'Undang-Undang Nomor 14 Tahun 2008 tentang Keterbukaan Informasi "
+        "Publik, Pasal 9 ayat (2)' or 'Persentase penduduk miskin (P0), ACEH, 2023 — "
+        "indikator.csv row 12, column nilai'"
+    )
+    text: str
+    doc_title: str | None = None
+    source: str | None = Field(default=None, description="file the passage came from")
+    page: int | None = None
+    status: Status = "n/a"
+    status_note: str | None = None
+
+
+class BriefSentence(Record):
+    """A sentence of a brief, its ``[n]`` markers (brief numbering) and its verdict."""
+
+    text: str = Field(description="the sentence as printed, markers renumbered to the brief's")
+    refs: list[int] = Field(default_factory=list, description="reference numbers it cites")
+    verdict: Verdict | None = None
+    dropped: bool = Field(
+        default=False, description="left out of the exported text (drop_unsupported), kept here"
+    )
+    attributed: bool = Field(
+        default=False,
+        description="the model gave no valid marker; Pilar cited the passage that supports the "
+        "sentence best (only when that passage alone supports it)",
+    )
+
+
+class LegalBasisItem(Record):
+    """One regulation in the Dasar Hukum section, built from the chunks the brief cites."""
+
+    title: str = Field(description="e.g. 'Undang-Undang Nomor 5 Tahun 2014 tentang Aparatur …'")
+    citation: str = Field(description="short form, e.g. 'UU 5/2014'")
+    jenis: str | None = None
+    nomor: str | None = None
+    tahun: int | None = None
+    hierarchy_level: int | None = None
+    status: Status = "n/a"
+    status_note: str | None = None
+    refs: list[int] = Field(default_factory=list)
+
+
+class BriefSection(Record):
+    """One section of a brief: drafted prose, or (Dasar Hukum) a list built from metadata."""
+
+    key: str
+    heading: str
+    kind: Literal["llm", "summary", "legal_basis"]
+    sentences: list[BriefSentence] = Field(default_factory=list)
+    legal_basis: list[LegalBasisItem] = Field(default_factory=list)
+    query: str | None = Field(default=None, description="what was retrieved for this section")
+    note: str | None = Field(default=None, description="e.g. why the section is empty")
+
+
+class BriefSummary(Record):
+    """Counts over the brief's verified sentences (Dasar Hukum items are not sentences)."""
+
+    sentences: int
+    supported: int
+    weak: int
+    unsupported: int
+    dropped: int = 0
+    supported_share: float = Field(description="supported / sentences (0 when empty)")
+    problems: list[str] = Field(default_factory=list, description="one line per kind of problem")
+
+
+class Brief(Record):
+    """A drafted, verified policy brief: sections, numbered references and a summary."""
+
+    title: str
+    topic: str
+    lang: Literal["id", "en"]
+    template: str
+    created: str = Field(description="ISO 8601 time the run started (UTC)")
+    index: str | None = None
+    model: str | None = None
+    sections: list[BriefSection]
+    references: list[Source]
+    summary: BriefSummary
+    run_dir: str | None = None
