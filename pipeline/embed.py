@@ -198,6 +198,35 @@ _CACHE: dict[str, Embedder] = {}
 _CACHE_LOCK = threading.Lock()
 
 
+class MemoEmbedder:
+    """An embedder that remembers every text it embedded (for one run: a brief verifies the same
+    passages several times, and sections share passages)."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.model_id = inner.model_id
+        self.dim = inner.dim
+        self._docs: dict[str, np.ndarray] = {}
+        self._queries: dict[str, np.ndarray] = {}
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        todo = list(dict.fromkeys(t for t in texts if t not in self._docs))
+        if todo:
+            for text, vec in zip(todo, self.inner.embed_documents(todo), strict=True):
+                self._docs[text] = np.asarray(vec, dtype=np.float32)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self._docs[t] for t in texts])
+
+    def embed_query(self, text: str) -> np.ndarray:
+        if text not in self._queries:
+            self._queries[text] = np.asarray(self.inner.embed_query(text), dtype=np.float32)
+        return self._queries[text]
+
+    def count_tokens(self, text: str) -> int:
+        return self.inner.count_tokens(text)
+
+
 def get_embedder(name: str) -> Embedder:
     """The embedder for a settings name, created once per process."""
     with _CACHE_LOCK:

@@ -157,11 +157,15 @@ def _refs(refs: list[int]) -> str:
 
 
 def _status(status: str, note: str | None, lab: dict[str, str]) -> str | None:
-    """``dicabut: dicabut oleh UU 5/2014 Pasal 136`` for a regulation not (fully) in force."""
+    """``dicabut oleh UU 5/2014 Pasal 136`` (the note) or the bare label, for a regulation not
+    (fully) in force; ``label: note`` when the note does not already say it."""
     if status not in _NOT_IN_FORCE:
         return None
     label = lab[status]
-    return f"{label}: {_one_line(note)}" if note else label
+    if not note:
+        return label
+    note = _one_line(note)
+    return note if note.lower().startswith(label.lower()) else f"{label}: {note}"
 
 
 def _legal_basis_text(item: LegalBasisItem) -> str:

@@ -1148,10 +1148,19 @@ def get_chat_model(settings: LLMSettings | None = None) -> ChatModel:
         return TransformersChatModel(s)
     if name == "openai":
         return OpenAIChatModel(s)
-    if name == "scripted":
+    if name == "scripted":  # tests and demos: the reply is fixed (or read from the file `model`)
         from pipeline.testing import ScriptedChatModel
 
-        return ScriptedChatModel(default_reply="scripted reply", context_window=s.n_ctx)
+        reply = "scripted reply"
+        if s.model:
+            try:
+                reply = Path(s.model).expanduser().read_text(encoding="utf-8")
+            except OSError as exc:
+                raise ConfigError(
+                    f"cannot read the scripted reply file {s.model}: {exc}",
+                    help="For the 'scripted' backend, PILAR_LLM__MODEL names a text file.",
+                ) from exc
+        return ScriptedChatModel(default_reply=reply, context_window=s.n_ctx)
     if name == "langchain":
         raise ConfigError(
             "the 'langchain' backend takes a LangChain chat model object, not a setting",

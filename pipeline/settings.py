@@ -222,7 +222,7 @@ class DraftSettings(Section):
     )
     k: int = Field(8, description="Evidence chunks per section (a template section may override).")
     evidence_words: int = Field(
-        70,
+        40,
         description="Words of each chunk shown to the model (the sentences that best match the "
         "section's query). Prompt reading is the main cost on CPU; verification always uses "
         "the whole chunk.",

@@ -153,3 +153,102 @@ def test_search_errors_are_clean(tmp_path: Path) -> None:
     assert (
         result.returncode != 0 and "no index" in result.stderr and "Traceback" not in result.stderr
     )
+
+
+def test_templates_lists_both_languages() -> None:
+    rows = [json.loads(line) for line in run("templates", "--json").stdout.splitlines()]
+    labels = {(r["name"], r["lang"]) for r in rows}
+    assert {("brief", "id"), ("brief", "en"), ("memo", "id"), ("memo", "en")} <= labels
+    brief = next(r for r in rows if (r["name"], r["lang"]) == ("brief", "id"))
+    assert [s["heading"] for s in brief["sections"]][:3] == [
+        "Ringkasan Eksekutif",
+        "Latar Belakang",
+        "Dasar Hukum",
+    ]
+
+
+def test_draft_writes_the_brief_and_its_run_folder(tmp_path: Path) -> None:
+    import os
+
+    reply = tmp_path / "reply.txt"
+    reply.write_text(
+        "Disiplin PNS adalah kesanggupan PNS untuk menaati kewajiban dan menghindari larangan [1]. "
+        "Jumlah pegawai yang bolos mencapai 999 persen [1]. Kalimat ini tanpa kutipan sama sekali."
+    )
+    env = {
+        **os.environ,
+        "PILAR_INDEX__EMBEDDER": "hash",
+        "PILAR_LLM__BACKEND": "scripted",
+        "PILAR_LLM__MODEL": str(reply),
+        "PILAR_DRAFT__RUNS_DIR": str(tmp_path / "runs"),
+    }
+
+    def pilar(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        cmd = [str(PILAR)] if PILAR.exists() else [sys.executable, "-m", "pipeline.cli"]
+        return subprocess.run(
+            [*cmd, *args],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            timeout=300,
+            check=check,
+        )
+
+    index = str(tmp_path / "idx")
+    pilar("index", str(SAMPLES / "regulations"), "--index", index)
+    out = tmp_path / "brief.docx"
+    result = pilar(
+        "draft",
+        "disiplin pegawai negeri sipil",
+        "--index",
+        index,
+        "--template",
+        "memo",
+        "--stats",
+        str(SAMPLES / "stats"),
+        "--out",
+        str(out),
+        "--json",
+    )
+    brief = json.loads(result.stdout)
+    assert [s["heading"] for s in brief["sections"]] == [
+        "Latar Belakang",
+        "Dasar Hukum",
+        "Rekomendasi",
+    ]
+    first = brief["sections"][0]["sentences"]
+    assert first[0]["text"].endswith("[1].") and first[0]["verdict"]["verdict"] == "supported"
+    assert "number_mismatch" in [r["code"] for r in first[1]["verdict"]["reasons"]]
+    assert first[2]["verdict"]["reasons"][0]["code"] == "no_citation"
+    assert brief["summary"]["sentences"] == 6 and brief["summary"]["supported"] == 2
+    assert "2/6 sentences supported" in result.stderr
+    assert out.stat().st_size > 0
+    run_dir = Path(brief["run_dir"])
+    assert run_dir.parent == tmp_path / "runs"
+    assert {p.name for p in run_dir.iterdir()} == {
+        "brief.md",
+        "brief.docx",
+        "brief.json",
+        "audit.json",
+    }
+    audit = json.loads((run_dir / "audit.json").read_text())
+    assert audit["model"] == "scripted" and audit["request"]["cards_offered"] > 0
+
+    english = pilar(
+        "draft",
+        "civil servant discipline",
+        "--index",
+        index,
+        "--template",
+        "memo",
+        "--lang",
+        "en",
+        "--quiet",
+    )
+    assert "# Policy Memo: civil servant discipline" in english.stdout
+    assert "## Legal Basis" in english.stdout
+
+    bad = pilar("draft", "x", "--index", index, "--template", "nope", check=False)
+    assert bad.returncode != 0 and "no template 'nope'" in bad.stderr
+    assert "brief.id" in bad.stderr and "Traceback" not in bad.stderr

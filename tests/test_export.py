@@ -232,13 +232,13 @@ def test_markdown_legal_basis_numbered_with_revoked_note(brief):
     second = next(line for line in lines if line.startswith("2. "))
     assert first == "1. Undang-Undang Nomor 14 Tahun 2008 tentang Keterbukaan Informasi Publik [1]"
     assert second.startswith("2. Undang-Undang Nomor 43 Tahun 1999")
-    assert second.endswith(f"[2] — *dicabut: {REVOKED_NOTE}*")
+    assert second.endswith(f"[2] — *{REVOKED_NOTE}*")
 
 
 def test_markdown_references_carry_full_citations(brief):
     lines = to_markdown(brief).splitlines()
     assert f"[1] {UU_KIP} — uu-14-2008.pdf" in lines
-    assert f"[2] {UU_OLD} — uu-43-1999.pdf, hlm. 4 — *dicabut: {REVOKED_NOTE}*" in lines
+    assert f"[2] {UU_OLD} — uu-43-1999.pdf, hlm. 4 — *{REVOKED_NOTE}*" in lines
     assert f"[3] {CARD}" in lines
 
 
@@ -291,10 +291,10 @@ def test_docx_reads_back(brief, tmp_path):
     assert headings == ["Analisis", "Dasar Hukum", "Daftar Referensi", "Lampiran: Hasil Verifikasi"]
     texts = [p.text for p in paragraphs]
     assert f"[1] {UU_KIP} — uu-14-2008.pdf" in texts
-    assert f"[2] {UU_OLD} — uu-43-1999.pdf, hlm. 4 — dicabut: {REVOKED_NOTE}" in texts
+    assert f"[2] {UU_OLD} — uu-43-1999.pdf, hlm. 4 — {REVOKED_NOTE}" in texts
     assert any(p.style.name == "List Bullet" for p in paragraphs)
     numbered = [p.text for p in paragraphs if p.style.name == "List Number"]
-    assert len(numbered) == 2 and numbered[1].endswith(f"— dicabut: {REVOKED_NOTE}")
+    assert len(numbered) == 2 and numbered[1].endswith(f"— {REVOKED_NOTE}")
 
     (table,) = doc.tables
     assert table.style.name == "Table Grid"
