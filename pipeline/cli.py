@@ -493,6 +493,9 @@ def draft(
     drop_unsupported: Annotated[
         bool, typer.Option("--drop-unsupported", help="Leave unsupported sentences out.")
     ] = False,
+    judge: Annotated[
+        bool, typer.Option("--judge", help="Ask the model about weak sentences (slower).")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not stream the model.")] = False,
     as_json: JsonOpt = False,
     config: ConfigOpt = None,
@@ -513,6 +516,8 @@ def draft(
     overrides: dict = {"draft": {}}
     if drop_unsupported:
         overrides["draft"]["drop_unsupported"] = True
+    if judge:
+        overrides["draft"]["judge"] = True
     settings = load_settings(config, **overrides)
     idx = Index.open(index_name, settings if config else None)
     cards = []

@@ -233,6 +233,11 @@ class DraftSettings(Section):
     drop_unsupported: bool = Field(
         False, description="Leave unsupported sentences out of the exported text (kept in audit)."
     )
+    judge: bool = Field(
+        False,
+        description="Ask the chat model about 'weak' sentences (one short extra call each, "
+        "about 4 s with the default model on 2 cores).",
+    )
     revoked_in_legal_basis: Literal["flag", "omit"] = Field(
         "flag", description="Dasar Hukum: list a revoked regulation with its note, or omit it."
     )

@@ -376,3 +376,74 @@ def test_real_model_drafts_a_cited_verified_memo(corpus: Path, tmp_path: Path) -
         and audit["sections"][0]["raw_output"]
     )
     assert (Path(brief.run_dir) / "brief.docx").stat().st_size > 0
+
+
+def test_redraft_one_section_and_reverify_edited_text(index: Index, tmp_path: Path) -> None:
+    from pipeline.draft import redraft_section, reverify
+
+    calls = {"n": 0}
+
+    def reply(messages: list[Message]) -> str:
+        calls["n"] += 1
+        return copy_first_sentence(messages, "PP 94/2021") or "Tidak ada."
+
+    model = ScriptedChatModel(reply)
+    first = draft_brief(
+        "disiplin pegawai negeri sipil",
+        index,
+        settings=settings_for(tmp_path),
+        template="memo",
+        model=model,
+        audience="Sekretaris Daerah",
+        length="short",
+    )
+    prompt = model.prompts[0][-1].content
+    assert "Pembaca: Sekretaris Daerah." in prompt and "Tulis 1 sampai 2 kalimat" in prompt
+    assert model.calls[0]["max_tokens"] == 54  # 90 × 0.6
+
+    second = redraft_section(first, "rekomendasi")
+    assert calls["n"] == 3 and model.calls[-1]["seed"] == 43
+    assert second.brief.sections[0] == first.brief.sections[0]
+    audit = json.loads(second.files["audit"].read_text())
+    rec = next(s for s in audit["sections"] if s["key"] == "rekomendasi")
+    assert rec["redrafts"][0]["seed"] == 43
+    with pytest.raises(Exception, match="cannot be redrafted"):
+        redraft_section(first, "dasar_hukum")
+
+    ref = second.brief.references[0]
+    edited = reverify(
+        second,
+        {
+            "latar_belakang": f"{ref.text.split('.')[0].strip()} [{ref.n}]. "
+            f"Jumlahnya 12345 orang [{ref.n}]. Tanpa sumber [99]."
+        },
+    )
+    sentences = edited.brief.sections[0].sentences
+    assert [s.verdict.verdict for s in sentences] == ["supported", "unsupported", "unsupported"]
+    assert "number_mismatch" in sentences[1].verdict.codes
+    assert "[99]" not in sentences[2].text and sentences[2].verdict.codes[0] == "no_citation"
+    assert edited.audit["sections"][0]["edits"][0]["after"]
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        '"Latar Belakang" Setiap PNS wajib masuk kerja [1] [1]. 2.',
+        "Latar Belakang: Setiap PNS wajib masuk kerja [1].",
+        "**Latar Belakang**\n1. Setiap PNS wajib masuk kerja. [1]",
+    ],
+)
+def test_echoed_heading_and_list_numbers_are_not_sentences(
+    index: Index, tmp_path: Path, reply: str
+) -> None:
+    result = draft_brief(
+        "disiplin pegawai negeri sipil",
+        index,
+        settings=settings_for(tmp_path),
+        template="memo",
+        model=ScriptedChatModel(default_reply=reply),
+        run_dir=False,
+    )
+    assert [s.text for s in result.brief.sections[0].sentences] == [
+        "Setiap PNS wajib masuk kerja [1]."
+    ]
