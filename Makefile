@@ -12,13 +12,18 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-# Debian packages: Tesseract OCR with the Indonesian pack (scanned PDFs).
+# Debian packages: Tesseract OCR with the Indonesian pack (scanned PDFs), and chromium for the
+# browser tests of the app (Playwright drives it; no browser download at run time).
 system-deps:
-	@if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -q '^ind$$'; then \
+	@need=""; \
+	if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -q '^ind$$'; then \
+	  need="$$need tesseract-ocr tesseract-ocr-ind tesseract-ocr-eng"; fi; \
+	if ! command -v chromium >/dev/null 2>&1; then need="$$need chromium"; fi; \
+	if [ -n "$$need" ]; then \
 	  if command -v apt-get >/dev/null 2>&1; then \
 	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	    $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq tesseract-ocr tesseract-ocr-ind tesseract-ocr-eng; \
-	  else echo "Install Tesseract with the 'ind' language pack for OCR of scanned PDFs."; fi; \
+	    $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$need; \
+	  else echo "Install:$$need (Tesseract with the 'ind' pack for OCR; chromium for the app tests)."; fi; \
 	fi
 
 $(STAMP): pyproject.toml | $(BIN)/python
@@ -36,14 +41,16 @@ run: install
 	$(BIN)/pilar templates
 	$(BIN)/pilar draft "Disiplin pegawai negeri sipil dan sanksi bagi yang bolos kerja" --index sampel \
 	  --template brief --stats samples/stats --out runs/contoh-kertas-kebijakan.docx
+	@echo "Starting the app on the sample index (Ctrl-C to stop):"
+	$(BIN)/python app.py --index sampel
 
 test: install
-	$(BIN)/ruff check pipeline tests benchmarks
+	$(BIN)/ruff check app.py pipeline tests benchmarks
 	$(BIN)/pytest
 
 lint: install
-	$(BIN)/ruff check pipeline tests benchmarks
-	$(BIN)/ruff format --check pipeline tests benchmarks
+	$(BIN)/ruff check app.py pipeline tests benchmarks
+	$(BIN)/ruff format --check app.py pipeline tests benchmarks
 
 bench: install
 	$(BIN)/pip install -q -e '.[dev,st,bench]'

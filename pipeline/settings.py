@@ -246,6 +246,24 @@ class DraftSettings(Section):
     )
 
 
+class AppSettings(Section):
+    """The analysts' app (``app.py``). Env: ``PILAR_APP__USERNAME`` / ``PILAR_APP__PASSWORD`` …"""
+
+    host: str = Field("127.0.0.1", description="Address to serve on (0.0.0.0 for a LAN).")
+    port: int = Field(7860, description="Port to serve on.")
+    index: str = Field("sampel", description="Index opened at start (name under indexes/ or path).")
+    lang: Literal["id", "en"] = Field("id", description="Interface language at start.")
+    username: str | None = Field(None, description="Log-in name; with a password, log-in is required.")
+    password: SecretStr | None = Field(None, description="Log-in password.")
+    max_upload_mb: float = Field(50.0, description="Largest file an analyst may upload.")
+    uploads_dir: Path = Field(
+        Path("uploads"), description="Uploaded files, one sub-folder per user (or browser session)."
+    )
+    concurrency: int = Field(
+        1, description="Drafts that run at the same time; others wait in the queue (CPU model)."
+    )
+
+
 class Settings(BaseSettings):
     """All of Pilar's settings. Build with :func:`load_settings`."""
 
@@ -262,6 +280,7 @@ class Settings(BaseSettings):
     verify: VerifySettings = Field(default_factory=VerifySettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     draft: DraftSettings = Field(default_factory=DraftSettings)
+    app: AppSettings = Field(default_factory=AppSettings)
 
 
 def load_settings(config: Path | None = None, **overrides: Any) -> Settings:

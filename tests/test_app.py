@@ -1,0 +1,123 @@
+"""The app's rendering helpers: escaping, highlighting, citations as links, edit round trip."""
+
+from __future__ import annotations
+
+from app import edit_text, highlight, parse_edits, render_brief, render_hits, t, terms_of
+from pipeline.types import (
+    Brief,
+    BriefSection,
+    BriefSentence,
+    BriefSummary,
+    Chunk,
+    Hit,
+    Reason,
+    Source,
+    Verdict,
+)
+
+EVIL = 'Pasal 9 <script>alert(1)</script> <img src=x onerror="alert(2)"> & "kutip"'
+
+
+def chunk(text: str) -> Chunk:
+    return Chunk(
+        id="d1-c1",
+        doc_id="d1",
+        kind="pasal",
+        text=text,
+        citation="UU 14/2008 Pasal 9",
+        source="uu-14-2008.md",
+        doc_title="Undang-Undang Nomor 14 Tahun 2008 tentang Keterbukaan Informasi Publik",
+        pages=[1],
+        char_start=0,
+        char_end=len(text),
+        language="id",
+    )
+
+
+def brief() -> Brief:
+    good = Verdict(
+        claim="x", verdict="supported", support=0.9, similarity=0.9, lexical=1.0, cited=[1]
+    )
+    bad = Verdict(
+        claim="y",
+        verdict="unsupported",
+        reasons=[Reason(code="number_mismatch", message="999 is not in [1] <b>")],
+        support=0.5,
+        similarity=0.5,
+        lexical=0.5,
+        cited=[1],
+    )
+    return Brief(
+        title="Kertas <Kebijakan>",
+        topic="informasi publik",
+        lang="id",
+        template="memo.id",
+        created="2026-11-29T10:00:00+00:00",
+        sections=[
+            BriefSection(
+                key="latar_belakang",
+                heading="Latar Belakang",
+                kind="llm",
+                sentences=[
+                    BriefSentence(
+                        text="Badan publik wajib mengumumkan informasi [1].", refs=[1], verdict=good
+                    ),
+                    BriefSentence(
+                        text="Ada 999 badan publik <b>nakal</b> [1].", refs=[1], verdict=bad
+                    ),
+                ],
+            ),
+            BriefSection(key="dasar_hukum", heading="Dasar Hukum", kind="legal_basis"),
+        ],
+        references=[
+            Source(
+                n=1,
+                kind="chunk",
+                id="d1-c1",
+                citation="UU 14/2008 Pasal 9",
+                full_citation="Undang-Undang Nomor 14 Tahun 2008, Pasal 9",
+                text="Setiap Badan Publik wajib mengumumkan Informasi Publik secara berkala. "
+                + EVIL,
+            )
+        ],
+        summary=BriefSummary(sentences=2, supported=1, weak=0, unsupported=1, supported_share=0.5),
+    )
+
+
+def test_highlight_escapes_and_marks_stems() -> None:
+    out = highlight(EVIL + " mengumumkan", terms_of("diumumkan pasal"))
+    assert "<script>" not in out and "&lt;script&gt;" in out and "<img" not in out
+    assert "<mark>Pasal</mark>" in out and "&amp;" in out
+
+
+def test_hits_are_escaped_cards_with_badges() -> None:
+    hit = Hit(
+        chunk=chunk(EVIL), score=1.0, rank=1, status="revoked", status_note="dicabut oleh <UU>"
+    )
+    out = render_hits([hit], "pasal", "id")
+    assert "<script>" not in out and "&lt;script&gt;" in out
+    assert 'class="pilar-badge revoked"' in out and "dicabut oleh &lt;UU&gt;" in out
+    assert render_hits([], "x", "en") == "<p>No results.</p>"
+
+
+def test_brief_links_markers_to_sources_and_shows_verdicts() -> None:
+    out = render_brief(brief(), "id")
+    assert '<a class="pilar-marker" href="#ref-1" data-ref="1">[1]</a>' in out
+    assert 'id="ref-1"' in out and "<script>" not in out and "Kertas &lt;Kebijakan&gt;" in out
+    assert 'data-verdict="unsupported"' in out and 'title="999 is not in [1] &lt;b&gt;"' in out
+    assert "&lt;b&gt;nakal&lt;/b&gt;" in out
+    # the source passage highlights the words of the sentences that cite it
+    ref = out[out.index('id="ref-1"') :]
+    assert "<mark>" in ref and "1 dari 2 kalimat didukung" in out
+
+
+def test_edit_text_round_trip() -> None:
+    text = edit_text(brief())
+    assert text.startswith("### latar_belakang · Latar Belakang\n")
+    edits = parse_edits(text.replace("999", "banyak"))
+    assert list(edits) == ["latar_belakang"] and "banyak badan publik" in edits["latar_belakang"]
+
+
+def test_interface_speaks_both_languages() -> None:
+    assert t("id", "tab_search") == "Cari" and t("en", "tab_search") == "Search"
+    assert t("xx", "search") == "Cari"  # unknown language falls back to Indonesian

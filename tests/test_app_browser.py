@@ -1,0 +1,293 @@
+"""The analysts' app in a real browser: Playwright driving Debian's headless chromium against
+``app.py`` served on localhost (a real subprocess, a real index, a scripted model in the fast
+tests and the default model in the slow one). Screenshots go to ``tests/artifacts/``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SAMPLES
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = ROOT / "tests" / "artifacts"
+PILAR = Path(sys.executable).with_name("pilar")
+
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian's chromium is needed (make install puts it there)"
+)
+
+REPLY = (
+    "Disiplin PNS adalah kesanggupan PNS untuk menaati kewajiban dan menghindari larangan [1]. "
+    "Jumlah PNS yang bolos mencapai 999 persen [1]."
+)
+NEW_REGULATION = """# PERATURAN DAERAH KOTA CONTOH NOMOR 7 TAHUN 2024 TENTANG LAYANAN ARSIP DIGITAL
+
+## BAB I KETENTUAN UMUM
+
+Pasal 1
+Arsip digital kota wajib dapat diakses warga paling lambat 14 hari kerja setelah permohonan.
+
+Pasal 2
+Catatan penyusun: <script>window.__pwned = 1</script><img src=x onerror="window.__pwned=2">
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_app(home: Path, env_extra: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "PILAR_INDEX__ROOT": str(home / "indexes"),
+        "PILAR_INDEX__EMBEDDER": "hash",
+        "PILAR_DRAFT__RUNS_DIR": str(home / "runs"),
+        "PILAR_APP__UPLOADS_DIR": str(home / "uploads"),
+        "PILAR_APP__INDEX": "uji",
+        "PILAR_APP__MAX_UPLOAD_MB": "1",
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        **env_extra,
+    }
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "app.py"), "--port", str(port)],
+        cwd=home,
+        env=env,
+        stdout=(home / f"app-{port}.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError((home / f"app-{port}.log").read_text()[-3000:])
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return proc, url
+        except urllib.error.HTTPError:
+            return proc, url  # up (e.g. asks for a log-in)
+        except OSError:
+            time.sleep(0.5)
+    proc.kill()
+    raise RuntimeError("the app did not start within 120 s")
+
+
+def build_index(home: Path) -> None:
+    env = {**os.environ, "PILAR_INDEX__EMBEDDER": "hash"}
+    cmd = [str(PILAR)] if PILAR.exists() else [sys.executable, "-m", "pipeline.cli"]
+    subprocess.run(
+        [*cmd, "index", str(SAMPLES / "regulations"), str(SAMPLES / "stats"), "--index",
+         str(home / "indexes" / "uji")],
+        env=env, check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("app")
+    build_index(folder)
+    (folder / "reply.txt").write_text(REPLY)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def app_url(home: Path) -> Iterator[str]:
+    proc, url = start_app(
+        home, {"PILAR_LLM__BACKEND": "scripted", "PILAR_LLM__MODEL": str(home / "reply.txt")}
+    )
+    yield url
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(viewport={"width": 1300, "height": 1600}, accept_downloads=True)
+    pg = context.new_page()
+    yield pg
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+def open_app(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("#documents", timeout=60_000)
+
+
+def test_upload_is_indexed_listed_and_escaped(page, app_url: str, home: Path, tmp_path: Path):
+    open_app(page, app_url)
+    doc = tmp_path / "perda-7-2024-arsip-digital.md"
+    doc.write_text(NEW_REGULATION, encoding="utf-8")
+    big = tmp_path / "terlalu-besar.txt"
+    big.write_text("kata " * 500_000)  # 2.5 MB, over the 1 MB limit of this server
+    page.locator("#upload input[type=file]").set_input_files([str(doc)])
+    page.locator("#index-btn").click()
+    page.wait_for_function(
+        "document.querySelector('#index-status').innerText.includes('Terindeks')", timeout=60_000
+    )
+    table = page.locator("#documents")
+    table.get_by_text("ARSIP DIGITAL", exact=False).first.wait_for(timeout=30_000)
+    # kept apart per user (here: per browser session)
+    stored = list((home / "uploads").glob("*/perda-7-2024-arsip-digital.md"))
+    assert len(stored) == 1
+
+    # document text is data: searching shows it escaped, nothing runs
+    page.get_by_role("tab", name="Cari").click()
+    page.locator("#query textarea").fill("catatan penyusun arsip digital")
+    page.locator("#search-btn").click()
+    page.wait_for_selector("#results .pilar-hit", timeout=30_000)
+    assert "<script>" in page.locator("#results").inner_text()
+    assert page.evaluate("window.__pwned") is None
+
+    # an oversized upload is refused with a message, and nothing is stored
+    page.get_by_role("tab", name="Pustaka").click()
+    page.locator("#upload input[type=file]").set_input_files([str(big)])
+    page.get_by_text("maximum allowed size", exact=False).first.wait_for(timeout=30_000)
+    assert not list((home / "uploads").glob("*/terlalu-besar.txt"))
+
+
+def test_search_shows_highlighted_cited_hits(page, app_url: str):
+    open_app(page, app_url)
+    page.get_by_role("tab", name="Cari").click()
+    page.locator("#query textarea").fill("hukuman disiplin berat bagi PNS yang bolos")
+    page.locator("#search-btn").click()
+    page.wait_for_selector("#results .pilar-hit", timeout=30_000)
+    first = page.locator("#results .pilar-hit").first
+    assert "PP 94/2021 Pasal" in first.locator(".pilar-cite").inner_text()
+    assert first.locator("mark").count() > 0
+    assert page.locator("#results .pilar-badge.revoked").count() >= 0
+    first.locator("summary").click()  # the Pasal in its document
+    assert first.locator(".pilar-context").is_visible()
+
+
+def test_draft_cite_verify_and_download(page, app_url: str):
+    open_app(page, app_url)
+    page.get_by_role("tab", name="Draf").click()
+    page.locator("#topic textarea").fill("disiplin pegawai negeri sipil")
+    page.locator("#draft-btn").click()
+    page.wait_for_selector("#brief .pilar-verdict", timeout=120_000)
+    verdicts = page.locator("#brief .pilar-verdict")
+    kinds = [verdicts.nth(i).get_attribute("data-verdict") for i in range(verdicts.count())]
+    assert "supported" in kinds and "unsupported" in kinds  # 999 persen is not in the source
+    wrong = page.locator("#brief .pilar-verdict.unsupported").first
+    assert "999" in (wrong.get_attribute("title") or "")  # the reason, on hover
+
+    marker = page.locator("#brief a.pilar-marker").first
+    n = marker.get_attribute("data-ref")
+    marker.click()
+    page.wait_for_function(f"location.hash === '#ref-{n}'")
+    source = page.locator(f"#ref-{n}")
+    assert source.is_visible() and source.locator("mark").count() > 0
+
+    with page.expect_download() as info:
+        page.locator("#dl-docx").click()
+    target = page.context.browser and Path(info.value.path())
+    import docx
+
+    document = docx.Document(str(target))
+    texts = [p.text for p in document.paragraphs]
+    assert any("disiplin pegawai negeri sipil" in t for t in texts)
+    assert any("Peraturan Pemerintah Nomor 94 Tahun 2021" in t for t in texts)
+
+    # edit a sentence and verify again
+    edit = page.locator("#edit textarea")
+    text = edit.input_value()
+    edit.fill(text.replace("999 persen", "banyak sekali"))
+    page.locator("#reverify-btn").click()
+    page.wait_for_function(
+        "!document.querySelector('#brief').innerText.includes('999')", timeout=60_000
+    )
+
+
+def test_language_switch(page, app_url: str):
+    open_app(page, app_url)
+    page.locator("#lang-switch").get_by_text("English").click()
+    page.get_by_role("tab", name="Search").wait_for(timeout=30_000)
+    page.get_by_role("tab", name="Search").click()
+    assert page.locator("#search-btn").inner_text().strip() == "Search"
+
+
+def test_log_in_is_enforced(browser, home: Path):
+    proc, url = start_app(
+        home,
+        {
+            "PILAR_LLM__BACKEND": "scripted",
+            "PILAR_APP__USERNAME": "analis",
+            "PILAR_APP__PASSWORD": "rahasia-123",
+        },
+    )
+    try:
+        run_file = home / "runs" / "probe" / "brief.md"  # a file the app may serve
+        run_file.parent.mkdir(parents=True, exist_ok=True)
+        run_file.write_text("# Rahasia\n")
+        for route in ("config", "gradio_api/info", f"gradio_api/file={run_file}"):
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(url + route, timeout=10)
+            assert refused.value.code in (401, 403), route
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(url)
+        page.get_by_label("username", exact=False).fill("analis")
+        page.get_by_label("password", exact=False).fill("salah")
+        page.get_by_role("button", name="Login").click()
+        page.wait_for_timeout(1500)
+        assert page.locator("#documents").count() == 0
+        context.close()
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(url)
+        page.get_by_label("username", exact=False).fill("analis")
+        page.get_by_label("password", exact=False).fill("rahasia-123")
+        page.get_by_role("button", name="Login").click()
+        page.wait_for_selector("#documents", timeout=60_000)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "test_log_in_is_enforced.png"))
+        context.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_real_model_drafts_in_the_browser(browser, home: Path):
+    proc, url = start_app(home, {"PILAR_DRAFT__TEMPLATE": "memo"})
+    try:
+        context = browser.new_context(viewport={"width": 1300, "height": 1600})
+        page = context.new_page()
+        open_app(page, url)
+        page.get_by_role("tab", name="Draf").click()
+        page.locator("#topic textarea").fill("disiplin pegawai negeri sipil")
+        page.locator("#draft-btn").click()
+        page.wait_for_selector("#brief .pilar-verdict, #brief h3", timeout=600_000)
+        assert page.locator("#stream textarea").input_value().strip()  # streamed
+        assert page.locator("#brief h3").count() >= 3
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "test_real_model_drafts.png"), full_page=True)
+        context.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
