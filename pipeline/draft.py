@@ -48,6 +48,7 @@ from pipeline.types import (
     BriefSentence,
     BriefSummary,
     EvidenceCard,
+    Figure,
     Hit,
     LegalBasisItem,
     Reason,
@@ -270,6 +271,8 @@ class _Item:
     nomor: str | None = None
     tahun: int | None = None
     shown: str = ""
+    unit: str | None = None
+    series: list[Figure] = field(default_factory=list)
 
     def source_record(self, n: int) -> Source:
         return Source(
@@ -284,6 +287,8 @@ class _Item:
             page=self.page,
             status=self.status,
             status_note=self.status_note,
+            unit=self.unit,
+            series=list(self.series),
         )
 
 
@@ -324,6 +329,8 @@ def _from_card(card: EvidenceCard) -> _Item:
         full_citation=f"{card.indicator_name}{unit}, {card.region}, {card.latest.period} — {where}",
         text=card.summary,
         source=card.latest.cell.file,
+        unit=card.unit or None,
+        series=list(card.series),
     )
 
 

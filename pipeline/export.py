@@ -11,6 +11,7 @@ so a reader never sees half a brief and a failed export leaves nothing behind.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -39,6 +40,7 @@ LABELS: dict[str, dict[str, str]] = {
         "mark_unsupported": "⚠ tidak didukung",
         "mark_weak": "? lemah",
         "references": "Daftar Referensi",
+        "charts": "Grafik Data yang Dikutip",
         "page": "hlm.",
         "appendix": "Lampiran: Hasil Verifikasi",
         "col_n": "#",
@@ -69,6 +71,7 @@ LABELS: dict[str, dict[str, str]] = {
         "references": "References",
         "page": "p.",
         "appendix": "Appendix: Verification",
+        "charts": "Charts of the Cited Figures",
         "col_n": "#",
         "col_section": "Section",
         "col_sentence": "Sentence",
@@ -349,6 +352,15 @@ def _build_docx(brief: Brief, *, show_verdicts: bool) -> Any:
             para.add_run(" — ")
             para.add_run(_x(status)).italic = True
 
+    charted = [src for src in brief.references if src.kind == "card" and len(src.series) >= 2]
+    if charted:
+        from docx.shared import Inches
+
+        doc.add_heading(lab["charts"], level=1)
+        for src in charted:
+            doc.add_picture(_chart_png(src), width=Inches(5.5))
+            doc.add_paragraph(_x(f"[{src.n}] {src.full_citation}")).runs[0].italic = True
+
     if show_verdicts:
         doc.add_heading(lab["appendix"], level=1)
         header = _header(lab)
@@ -360,6 +372,34 @@ def _build_docx(brief: Brief, *, show_verdicts: bool) -> Any:
             for cell, text in zip(table.add_row().cells, row, strict=True):
                 cell.text = _x(text)
     return doc
+
+
+def _chart_png(src: Source) -> io.BytesIO:
+    """A small line chart of a cited card's series (matplotlib, no display needed)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    periods = [f.period for f in src.series]
+    values = [f.value for f in src.series]
+    fig, ax = plt.subplots(figsize=(6, 2.6), dpi=120)
+    try:
+        ax.plot(periods, values, marker="o", color="#1f6feb")
+        for x, y, f in zip(periods, values, src.series, strict=True):
+            ax.annotate(f.text, (x, y), textcoords="offset points", xytext=(0, 6), ha="center",
+                        fontsize=7)  # fmt: skip
+        ax.set_title(src.citation, fontsize=9)
+        ax.set_ylabel(src.unit or "", fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.grid(alpha=0.3)
+        fig.tight_layout()
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+    finally:
+        plt.close(fig)
+    buf.seek(0)
+    return buf
 
 
 # --------------------------------------------------------------------------- files

@@ -253,7 +253,9 @@ class AppSettings(Section):
     port: int = Field(7860, description="Port to serve on.")
     index: str = Field("sampel", description="Index opened at start (name under indexes/ or path).")
     lang: Literal["id", "en"] = Field("id", description="Interface language at start.")
-    username: str | None = Field(None, description="Log-in name; with a password, log-in is required.")
+    username: str | None = Field(
+        None, description="Log-in name; with a password, log-in is required."
+    )
     password: SecretStr | None = Field(None, description="Log-in password.")
     max_upload_mb: float = Field(50.0, description="Largest file an analyst may upload.")
     uploads_dir: Path = Field(

@@ -414,6 +414,10 @@ class Source(Record):
     page: int | None = None
     status: Status = "n/a"
     status_note: str | None = None
+    unit: str | None = Field(default=None, description="a card's unit, e.g. 'persen'")
+    series: list[Figure] = Field(
+        default_factory=list, description="a card's figures over time (charted in the DOCX)"
+    )
 
 
 class BriefSentence(Record):

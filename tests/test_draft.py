@@ -259,6 +259,7 @@ def test_statistics_cards_become_cited_evidence(index: Index, cards, tmp_path: P
     rec = result.brief.sections[2].sentences[0]
     ref = next(r for r in result.brief.references if r.n == rec.refs[0])
     assert ref.kind == "card" and "row" in ref.full_citation and ref.id.startswith("stat:")
+    assert [f.period for f in ref.series] == ["2017", "2018", "2019"] and ref.unit == "persen"
     assert rec.verdict.verdict == "supported"
 
 

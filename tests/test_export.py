@@ -392,3 +392,28 @@ def test_write_run_writes_four_files(brief, tmp_path):
     assert "ünïcode ✓" in paths["audit"].read_text(encoding="utf-8")
     folder = tmp_path / "runs" / "2024-05-01"
     assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in paths.values())
+
+
+def test_docx_charts_the_cited_figures(tmp_path) -> None:
+    import docx
+
+    from pipeline.types import CellRef, Figure
+
+    cell = CellRef(file="kemiskinan.csv", row=2, column="nilai")
+    series = [
+        Figure(value=v, period=str(y), cell=cell, text=str(v).replace(".", ","))
+        for y, v in ((2021, 15.53), (2022, 14.75), (2023, 14.45))
+    ]
+    base = make_brief()
+    refs = [
+        r.model_copy(update={"series": series, "unit": "persen"}) if r.kind == "card" else r
+        for r in base.references
+    ]
+    charted = base.model_copy(update={"references": refs})
+    plain = write_docx(base, tmp_path / "plain.docx")
+    with_chart = write_docx(charted, tmp_path / "chart.docx")
+    assert len(docx.Document(str(plain)).inline_shapes) == 0  # a card without a series: no chart
+    document = docx.Document(str(with_chart))
+    assert len(document.inline_shapes) == 1
+    texts = [p.text for p in document.paragraphs]
+    assert "Grafik Data yang Dikutip" in texts and f"[3] {CARD}" in texts
