@@ -4,6 +4,7 @@ tests and the default model in the slow one). Screenshots go to ``tests/artifact
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -163,8 +164,17 @@ def test_upload_is_indexed_listed_and_escaped(page, app_url: str, home: Path, tm
     assert "<script>" in page.locator("#results").inner_text()
     assert page.evaluate("window.__pwned") is None
 
-    # an oversized upload is refused with a message, and nothing is stored
+    # remove it again: the document leaves the table
     page.get_by_role("tab", name="Pustaka").click()
+    page.locator("#doc-pick input").click()
+    page.get_by_role("option", name=str(stored[0].resolve()), exact=False).click()
+    page.locator("#delete-btn").click()
+    page.wait_for_function(
+        "document.querySelector('#index-status').innerText.includes('Dihapus')", timeout=60_000
+    )
+    assert table.get_by_text("ARSIP DIGITAL", exact=False).count() == 0
+
+    # an oversized upload is refused with a message, and nothing is stored
     page.locator("#upload input[type=file]").set_input_files([str(big)])
     page.get_by_text("maximum allowed size", exact=False).first.wait_for(timeout=30_000)
     assert not list((home / "uploads").glob("*/terlalu-besar.txt"))
@@ -184,7 +194,7 @@ def test_search_shows_highlighted_cited_hits(page, app_url: str):
     assert first.locator(".pilar-context").is_visible()
 
 
-def test_draft_cite_verify_and_download(page, app_url: str):
+def test_draft_cite_verify_and_download(page, app_url: str, home: Path):
     open_app(page, app_url)
     page.get_by_role("tab", name="Draf").click()
     page.locator("#topic textarea").fill("disiplin pegawai negeri sipil")
@@ -212,6 +222,24 @@ def test_draft_cite_verify_and_download(page, app_url: str):
     texts = [p.text for p in document.paragraphs]
     assert any("disiplin pegawai negeri sipil" in t for t in texts)
     assert any("Peraturan Pemerintah Nomor 94 Tahun 2021" in t for t in texts)
+
+    # redraft one section: the model is asked again, with a new seed, and the brief re-renders
+    page.locator("#section-pick input").click()
+    page.get_by_role("option", name="Rekomendasi").click()
+    page.locator("#redraft-btn").click()
+
+    def redrafted() -> bool:
+        audits = sorted((home / "runs").glob("*/audit.json"), key=lambda p: p.stat().st_mtime)
+        if not audits:
+            return False
+        sections = json.loads(audits[-1].read_text())["sections"]
+        return any(s.get("key") == "rekomendasi" and s.get("redrafts") for s in sections)
+
+    deadline = time.time() + 60
+    while not redrafted() and time.time() < deadline:
+        time.sleep(0.5)
+    assert redrafted()
+    page.wait_for_selector("#brief .pilar-verdict", timeout=60_000)
 
     # edit a sentence and verify again
     edit = page.locator("#edit textarea")
