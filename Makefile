@@ -27,7 +27,7 @@ system-deps:
 	fi
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[dev,st]'
+	$(BIN)/pip install -q -e '.[dev,st,ray]'
 	touch $(STAMP)
 
 install: system-deps $(STAMP)
@@ -53,7 +53,7 @@ lint: install
 	$(BIN)/ruff format --check app.py pipeline tests benchmarks
 
 bench: install
-	$(BIN)/pip install -q -e '.[dev,st,bench]'
+	$(BIN)/pip install -q -e '.[dev,st,ray,bench]'
 	$(BIN)/python benchmarks/ingest_throughput.py --shared $(SHARED)
 	$(BIN)/python benchmarks/regulation_structure.py --shared $(SHARED)
 	$(BIN)/python benchmarks/stats_large_csv.py

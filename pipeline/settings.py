@@ -98,6 +98,16 @@ class IndexSettings(Section):
         "questions (benchmarks/README.md).",
     )
     embed_batch: int = Field(32, description="Chunks per embedding call.")
+    engine: Literal["local", "ray"] = Field(
+        "local", description="Where reading, chunking and embedding run: this process or Ray."
+    )
+    ray_address: str | None = Field(
+        None, description="Ray cluster to join (e.g. ray://head:10001); None = a local Ray."
+    )
+    ray_read_batch: int = Field(8, description="Files per Ray read task.")
+    ray_embed_actors: int = Field(
+        1, description="Embedding actors (one model each); raise it on a cluster."
+    )
     keep_versions: int = Field(2, description="Old index versions kept for open readers.")
     embed_heading: bool = Field(
         True, description="Prefix each chunk with its regulation title and BAB when embedding."

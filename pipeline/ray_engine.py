@@ -1,0 +1,183 @@
+"""Batch indexing on Ray: reading + chunking and embedding as Ray Data stages.
+
+``pilar index PATH... --engine ray [--ray-address ADDRESS]`` (or ``PILAR_INDEX__ENGINE=ray``)
+hands the two expensive steps of :class:`pipeline.index._Build` to Ray; everything else (which
+files changed, the embedding cache, in-force status, the atomic write of one index version) is
+the same code as the local engine, so the index that comes out opens with ``pilar search`` and
+``Index.open`` as usual.
+
+1. **read**: the files to (re)read become a dataset of paths; ``map_batches`` runs
+   :func:`pipeline.ingest.ingest_paths` (the same per-file worker process, time limit and
+   memory cap as locally) and :func:`pipeline.chunk.chunk_document` on each batch, returning
+   documents, their chunks and the skipped files with reasons, as JSON.
+2. **embed**: the texts that the cache does not hold become a dataset; an actor pool (one
+   embedder per actor, loaded once) embeds them in batches. Each batch streams back to the
+   driver, which stores it in the embedding cache at once: a run that dies resumes from there.
+
+Without an address a local Ray starts on this machine (all its CPUs); with one, the job joins
+that cluster (``ray://host:10001`` or ``host:6379``), and the index is written by the driver to
+the index folder, so that folder must be where the driver runs. Failed tasks are retried
+(``max_retries``) and a dead embedding actor is restarted (``max_restarts``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pipeline.errors import MissingDependencyError
+from pipeline.settings import Settings
+from pipeline.types import Chunk, Document, SkippedFile
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["RayEngine", "RayRead"]
+
+
+@dataclass
+class RayRead:
+    """What the read stage returns: documents, their chunks (by document id), skipped files."""
+
+    documents: list[Document] = field(default_factory=list)
+    chunks: dict[str, list[Chunk]] = field(default_factory=dict)
+    skipped: list[SkippedFile] = field(default_factory=list)
+
+
+def _maybe_fail_once() -> None:
+    """Fault injection for tests: with ``PILAR_RAY_FAULT_ONCE=<file>``, the first worker to get
+    here creates the file and dies, so the test can see Ray retry the task."""
+    marker = os.environ.get("PILAR_RAY_FAULT_ONCE")
+    if marker and not os.path.exists(marker):
+        Path(marker).write_text("failed once\n")
+        os._exit(17)
+
+
+def _read_batch(batch: dict[str, Any], settings_json: str) -> dict[str, Any]:
+    """Ray task: read and chunk a batch of files (runs in a Ray worker)."""
+    from pipeline.chunk import chunk_document
+    from pipeline.index import _card_chunks
+    from pipeline.ingest import ingest_paths
+    from pipeline.settings import Settings
+
+    settings = Settings.model_validate_json(settings_json)
+    _maybe_fail_once()
+    report = ingest_paths([str(p) for p in batch["path"]], settings.ingest)
+    kinds, payloads = [], []
+    for doc in report.documents:
+        chunks = chunk_document(doc, settings.chunk) + _card_chunks(doc, settings)
+        kinds.append("document")
+        payloads.append(doc.model_dump_json())
+        for chunk in chunks:
+            kinds.append("chunk")
+            payloads.append(chunk.model_dump_json())
+    for skipped in report.skipped:
+        kinds.append("skipped")
+        payloads.append(skipped.model_dump_json())
+    return {"kind": np.array(kinds, dtype=object), "json": np.array(payloads, dtype=object)}
+
+
+class _Embed:
+    """Ray actor: one embedder, loaded once, embeds batches of texts."""
+
+    def __init__(self, embedder_name: str) -> None:
+        from pipeline.embed import get_embedder
+
+        self.embedder = get_embedder(embedder_name)
+
+    def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
+        texts = [str(t) for t in batch["text"]]
+        vectors = np.asarray(self.embedder.embed_documents(texts), dtype=np.float32)
+        return {"i": batch["i"], "vector": vectors}
+
+
+class RayEngine:
+    """Runs the read and embed stages of an index build on Ray (see the module docstring)."""
+
+    def __init__(self, settings: Settings) -> None:
+        try:
+            import ray
+        except ImportError as exc:
+            raise MissingDependencyError(
+                "the Ray engine needs Ray",
+                help="pip install 'ray[data]>=2.40'  (or: pip install -e '.[ray]')",
+            ) from exc
+        self.settings = settings
+        cfg = settings.index
+        if not ray.is_initialized():
+            kwargs: dict[str, Any] = {
+                "ignore_reinit_error": True,
+                "log_to_driver": False,
+                "include_dashboard": False,
+            }
+            if cfg.ray_address:
+                kwargs["address"] = cfg.ray_address
+            else:
+                kwargs["num_cpus"] = os.cpu_count() or 1
+            # workers import pipeline from this checkout
+            kwargs["runtime_env"] = {"env_vars": {"PYTHONPATH": str(Path(__file__).parents[1])}}
+            ray.init(**kwargs)
+            logger.info("Ray: %s", ray.cluster_resources())
+        from ray.data import DataContext
+
+        ctx = DataContext.get_current()
+        ctx.enable_progress_bars = False
+        ctx.verbose_stats_logs = False
+
+    def read(self, files: Sequence[Path]) -> RayRead:
+        """Read and chunk ``files`` on Ray; documents come back in the order of ``files``."""
+        import ray
+
+        out = RayRead()
+        if not files:
+            return out
+        ds = ray.data.from_items([{"path": str(f)} for f in files])
+        ds = ds.map_batches(
+            _read_batch,
+            batch_size=max(1, self.settings.index.ray_read_batch),
+            fn_kwargs={"settings_json": self.settings.model_dump_json()},
+            batch_format="numpy",
+            max_retries=3,
+        )
+        current: str | None = None
+        for row in ds.iter_rows():
+            kind, payload = row["kind"], row["json"]
+            if kind == "document":
+                doc = Document.model_validate_json(payload)
+                out.documents.append(doc)
+                out.chunks[doc.id] = []
+                current = doc.id
+            elif kind == "chunk" and current is not None:
+                out.chunks[current].append(Chunk.model_validate_json(payload))
+            elif kind == "skipped":
+                out.skipped.append(SkippedFile.model_validate_json(payload))
+        order = {str(f): n for n, f in enumerate(files)}
+        out.documents.sort(key=lambda d: order.get(str(d.source), len(order)))
+        out.skipped.sort(key=lambda s: order.get(str(s.source), len(order)))
+        return out
+
+    def embed(self, texts: Sequence[str]) -> Iterator[tuple[list[int], np.ndarray]]:
+        """(positions, vectors) batch by batch, as the actors finish them."""
+        import ray
+        from ray.data import ActorPoolStrategy
+
+        if not texts:
+            return
+        cfg = self.settings.index
+        ds = ray.data.from_items([{"i": i, "text": t} for i, t in enumerate(texts)])
+        ds = ds.map_batches(
+            _Embed,
+            fn_constructor_kwargs={"embedder_name": cfg.embedder},
+            batch_size=max(1, cfg.embed_batch),
+            batch_format="numpy",
+            compute=ActorPoolStrategy(size=max(1, cfg.ray_embed_actors)),
+            max_restarts=2,
+            max_task_retries=3,
+        )
+        for batch in ds.iter_batches(batch_format="numpy", batch_size=None):
+            yield [int(i) for i in batch["i"]], np.asarray(batch["vector"], dtype=np.float32)
