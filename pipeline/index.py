@@ -200,15 +200,49 @@ class EmbeddingCache:
 # --------------------------------------------------------------------------- FAISS
 
 
+def _reusable(previous: Any, kind: str, dim: int, nlist: int, n: int, pq_m: int) -> bool:
+    import faiss
+
+    if previous is None or previous.d != dim or not previous.is_trained:
+        return False
+    ivf = faiss.extract_index_ivf(previous)
+    if ivf.nlist != nlist or previous.ntotal == 0 or n > 2 * previous.ntotal:
+        return False
+    if kind == "ivf_sq":
+        return isinstance(previous, faiss.IndexIVFScalarQuantizer)
+    return isinstance(previous, faiss.IndexIVFPQ) and pq_m == previous.pq.M
+
+
 def ivf_lists(n: int) -> int:
     """IVF lists for ``n`` vectors: the power of two nearest 4·√n, between 64 and 65,536."""
     target = 4 * math.sqrt(max(n, 1))
     return int(min(65_536, max(64, 2 ** round(math.log2(target)))))
 
 
-def build_faiss(vectors: np.ndarray, settings: Settings) -> tuple[faiss.Index, dict[str, Any]]:
+def _previous_ivf(version_dir: Path | None) -> Any:
+    """The previous version's IVF index (its trained lists are reused), if it has one."""
+    if version_dir is None or not (version_dir / "vectors.faiss").exists():
+        return None
+    try:
+        if read_manifest(version_dir).get("faiss", {}).get("type") not in ("ivf_sq", "ivfpq"):
+            return None
+        import faiss
+
+        return faiss.read_index(str(version_dir / "vectors.faiss"))
+    except Exception:  # an unreadable old index only means training again
+        return None
+
+
+def build_faiss(
+    vectors: np.ndarray, settings: Settings, previous: Any = None
+) -> tuple[faiss.Index, dict[str, Any]]:
     """The vector index the settings ask for (``auto``: exact below ``auto_threshold`` chunks,
-    IVF-SQ8 above). IVF and SQ indexes are trained on a sample of at most 100,000 vectors."""
+    IVF-SQ8 above). IVF and SQ indexes are trained on a sample of at most 100,000 vectors.
+
+    ``previous`` (the last version's IVF index) is reused instead of training again when it is
+    of the same type and shape and the corpus has not more than doubled since it was trained:
+    an incremental add then only encodes the vectors.
+    """
     import faiss
 
     n, dim = vectors.shape if vectors.size else (0, vectors.shape[1] if vectors.ndim == 2 else 0)
@@ -241,6 +275,13 @@ def build_faiss(vectors: np.ndarray, settings: Settings) -> tuple[faiss.Index, d
         params.update(
             m=cfg.hnsw_m, ef_search=cfg.hnsw_ef_search, ef_construction=index.hnsw.efConstruction
         )
+    elif kind in ("ivf_sq", "ivfpq") and _reusable(previous, kind, dim, nlist, n, cfg.pq_m):
+        index = faiss.clone_index(previous)
+        index.reset()
+        index.nprobe = cfg.ivf_nprobe
+        params.update(nlist=nlist, nprobe=cfg.ivf_nprobe, trained_on="previous version")
+        if kind == "ivfpq":
+            params["pq_m"] = cfg.pq_m
     elif kind == "ivf_sq":
         quantizer = faiss.IndexFlatIP(dim)
         index = faiss.IndexIVFScalarQuantizer(
@@ -651,7 +692,9 @@ class _Build:
                     [(s.source, s.reason, s.error) for s in skipped],
                 )
             conn.close()
-            index, faiss_params = build_faiss(vectors, self.settings)
+            index, faiss_params = build_faiss(
+                vectors, self.settings, previous=_previous_ivf(previous)
+            )
             faiss.write_index(index, str(tmp / "vectors.faiss"))
             if chunks:
                 retriever = bm25s.BM25()

@@ -359,3 +359,23 @@ def test_auto_picks_exact_then_ivf_sq_by_corpus_size() -> None:
     assert build_faiss(vectors, large)[1] == {
         "type": "ivf_sq", "nlist": 64, "nprobe": 64, "trained_on": 8_000
     }  # fmt: skip
+
+
+def test_incremental_add_reuses_the_trained_ivf(tmp_path: Path, corpus: Path) -> None:
+    ivf = settings_for(tmp_path, faiss="ivf_sq", ivf_nlist=2, ivf_nprobe=2)
+    for n in range(60):  # IVF needs ≥ 39 vectors per list to train
+        (corpus / f"catatan-{n}.md").write_text(
+            f"# Catatan rapat {n}\n\nRapat ke-{n} membahas anggaran daerah dan layanan nomor {n}.\n"
+        )
+    extra = corpus / "uu-19-2016-perubahan-ite-ringkas.md"
+    moved = tmp_path / extra.name
+    extra.rename(moved)
+    index = Index.open("ivf", ivf, create=True)
+    index.add([corpus])
+    assert index.manifest["faiss"]["trained_on"] > 0  # trained on the first build
+    moved.rename(extra)
+    index.add([corpus])  # one more document: encode, do not train again
+    assert index.manifest["faiss"]["trained_on"] == "previous version"
+    assert index.manifest["counts"]["documents"] == 65
+    hits = index.search("pencemaran nama baik ancaman pidana", k=3)
+    assert hits and hits[0].chunk.source.endswith(extra.name)
