@@ -40,7 +40,11 @@ sys.path.insert(0, str(ROOT))
 
 CACHE = ROOT / "benchmarks" / ".cache" / "scale"
 QA = ROOT / "benchmarks" / "data" / "regulations_qa.jsonl"
-KNOBS = {"ivf_sq": [16, 32, 64, 128], "ivfpq": [32, 64, 128], "hnsw": [64, 128, 256]}
+KNOBS = {
+    "ivf_sq": [64, 128, 256, 512, 1024],
+    "ivfpq": [128, 256, 512],
+    "hnsw": [128, 256, 512, 1024],
+}
 KNOBS["hnsw_sq"] = KNOBS["hnsw"]
 
 
@@ -71,7 +75,8 @@ def synthesize(n: int, real: np.ndarray) -> Path:
     if path.exists():
         return path
     rng = np.random.default_rng(0)
-    out = np.lib.format.open_memmap(path, mode="w+", dtype=np.float32, shape=(n, real.shape[1]))
+    partial = path.with_suffix(".partial.npy")  # renamed when complete: a killed run leaves none
+    out = np.lib.format.open_memmap(partial, mode="w+", dtype=np.float32, shape=(n, real.shape[1]))
     step = 100_000
     for start in range(0, n, step):
         idx = np.arange(start, min(n, start + step))
@@ -86,6 +91,7 @@ def synthesize(n: int, real: np.ndarray) -> Path:
         out[idx] = base
     out.flush()
     del out
+    partial.rename(path)
     return path
 
 
@@ -100,7 +106,8 @@ def truth(vectors_path: Path, q: np.ndarray) -> Path:
     for start in range(0, len(vectors), 200_000):
         index.add(np.ascontiguousarray(vectors[start : start + 200_000]))
     _, ids = index.search(q, 10)
-    np.save(path, ids)
+    np.save(path.with_suffix(".partial.npy"), ids)
+    path.with_suffix(".partial.npy").rename(path)
     return path
 
 

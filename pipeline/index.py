@@ -213,6 +213,12 @@ def _reusable(previous: Any, kind: str, dim: int, nlist: int, n: int, pq_m: int)
     return isinstance(previous, faiss.IndexIVFPQ) and pq_m == previous.pq.M
 
 
+def ivf_probes(nlist: int, setting: int | None) -> int:
+    """Lists visited per query: the setting, or a quarter of the lists (at least 64, at most all);
+    measured at 100k chunks: recall@10 0.95 against exact search (benchmarks/README.md)."""
+    return min(nlist, setting if setting else max(64, nlist // 4))
+
+
 def ivf_lists(n: int) -> int:
     """IVF lists for ``n`` vectors: the power of two nearest 4·√n, between 64 and 65,536."""
     target = 4 * math.sqrt(max(n, 1))
@@ -251,6 +257,7 @@ def build_faiss(
     if kind == "auto":
         kind = "flat" if n < cfg.auto_threshold else "ivf_sq"
     nlist = cfg.ivf_nlist or ivf_lists(n)
+    nprobe = ivf_probes(nlist, cfg.ivf_nprobe)
     if kind in ("ivfpq", "ivf_sq") and n < 39 * nlist:
         logger.warning("IVF needs ≥ %d vectors to train; using exact search", 39 * nlist)
         kind = "flat"
@@ -278,8 +285,8 @@ def build_faiss(
     elif kind in ("ivf_sq", "ivfpq") and _reusable(previous, kind, dim, nlist, n, cfg.pq_m):
         index = faiss.clone_index(previous)
         index.reset()
-        index.nprobe = cfg.ivf_nprobe
-        params.update(nlist=nlist, nprobe=cfg.ivf_nprobe, trained_on="previous version")
+        index.nprobe = nprobe
+        params.update(nlist=nlist, nprobe=nprobe, trained_on="previous version")
         if kind == "ivfpq":
             params["pq_m"] = cfg.pq_m
     elif kind == "ivf_sq":
@@ -288,14 +295,14 @@ def build_faiss(
             quantizer, dim, nlist, faiss.ScalarQuantizer.QT_8bit, ip
         )
         index.train(sample)
-        index.nprobe = cfg.ivf_nprobe
-        params.update(nlist=nlist, nprobe=cfg.ivf_nprobe, trained_on=len(sample))
+        index.nprobe = nprobe
+        params.update(nlist=nlist, nprobe=nprobe, trained_on=len(sample))
     else:
         quantizer = faiss.IndexFlatIP(dim)
         index = faiss.IndexIVFPQ(quantizer, dim, nlist, cfg.pq_m, 8, ip)
         index.train(sample)
-        index.nprobe = cfg.ivf_nprobe
-        params.update(nlist=nlist, pq_m=cfg.pq_m, nprobe=cfg.ivf_nprobe, trained_on=len(sample))
+        index.nprobe = nprobe
+        params.update(nlist=nlist, pq_m=cfg.pq_m, nprobe=nprobe, trained_on=len(sample))
     if n:
         index.add(np.ascontiguousarray(vectors, dtype=np.float32))
     return index, params
@@ -1007,7 +1014,7 @@ class _Loaded:
         if hasattr(self.faiss, "hnsw"):
             self.faiss.hnsw.efSearch = settings.index.hnsw_ef_search
         if hasattr(self.faiss, "nprobe"):
-            self.faiss.nprobe = settings.index.ivf_nprobe
+            self.faiss.nprobe = ivf_probes(self.faiss.nlist, settings.index.ivf_nprobe)
         self.bm25 = (
             bm25s.BM25.load(str(version_dir / "bm25"), mmap=True)
             if (version_dir / "bm25").exists()

@@ -86,12 +86,16 @@ class IndexSettings(Section):
         200_000, description="'auto': chunks from which approximate search replaces exact."
     )
     hnsw_m: int = Field(32, description="HNSW graph degree.")
-    hnsw_ef_search: int = Field(128, description="HNSW search breadth.")
+    hnsw_ef_search: int = Field(
+        512, description="HNSW search breadth (recall 0.95 at 100k needs about 512)."
+    )
     ivf_nlist: int | None = Field(
         None, description="IVF lists (clusters); None = about 4·√n, a power of two."
     )
     pq_m: int = Field(48, description="PQ sub-quantisers (must divide the dimension).")
-    ivf_nprobe: int = Field(64, description="IVF lists visited per query.")
+    ivf_nprobe: int | None = Field(
+        None, description="IVF lists visited per query; None = a quarter of the lists (≥ 64)."
+    )
     bm25_stem: bool = Field(
         True,
         description="Stem Indonesian words for BM25 (Sastrawi); measured better on paraphrased "
