@@ -323,46 +323,68 @@ def test_region_filter_on_statistics_cards(tmp_path: Path) -> None:
     assert "JAWA BARAT" in hits[0].chunk.text and "row" in hits[0].citation
 
 
+# FAISS builds run in a fresh interpreter: once, in CI, IVF training spun forever in the long-lived
+# pytest process (100 % system time, no OpenMP threads) after the other suites had run, and
+# could not be reproduced alone. A subprocess with a time limit fails cleanly instead of hanging.
+_FAISS_CHECK = """
+import json, sys
+import numpy as np
+from pipeline.index import build_faiss, ivf_lists
+from pipeline.settings import load_settings
+kind, overrides = sys.argv[1], json.loads(sys.argv[2])
+rng = np.random.default_rng(1)
+n, dim = int(overrides.pop("n", 20000)), int(overrides.pop("dim", 64))
+centers = rng.normal(size=(50, dim)).astype(np.float32)
+vectors = centers[rng.integers(0, 50, n)] + rng.normal(0, 0.3, (n, dim))
+vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+queries = vectors[:50] + rng.normal(0, 0.05, (50, dim)).astype(np.float32)
+exact, _ = build_faiss(vectors, load_settings(index={"faiss": "flat"}))
+index, params = build_faiss(vectors, load_settings(index={"faiss": kind, **overrides}))
+_, truth = exact.search(queries, 10)
+_, found = index.search(queries, 10)
+recall = float(np.mean([len(set(t) & set(f)) / 10 for t, f in zip(truth, found)]))
+print(json.dumps({"params": params, "ntotal": index.ntotal, "recall": recall,
+                  "lists": ivf_lists(n)}))
+"""
+
+
+def faiss_check(kind: str, **overrides: object) -> dict:
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", _FAISS_CHECK, kind, json.dumps(overrides)],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 @pytest.mark.parametrize("kind", ["flat", "hnsw", "hnsw_sq", "ivf_sq", "ivfpq"])
 def test_faiss_types_find_the_exact_neighbours(kind: str) -> None:
-    import numpy as np
-
-    from pipeline.index import build_faiss, ivf_lists
-
-    rng = np.random.default_rng(1)
-    centers = rng.normal(size=(50, 64)).astype(np.float32)
-    vectors = centers[rng.integers(0, 50, 20_000)] + rng.normal(0, 0.3, (20_000, 64))
-    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
-    queries = vectors[:50] + rng.normal(0, 0.05, (50, 64)).astype(np.float32)
-    exact, _ = build_faiss(vectors, load_settings(index={"faiss": "flat"}))
-    index, params = build_faiss(
-        vectors, load_settings(index={"faiss": kind, "pq_m": 16, "ivf_nprobe": 16})
-    )
-    assert params["type"] == kind and index.ntotal == 20_000
-    _, truth = exact.search(queries, 10)
-    _, found = index.search(queries, 10)
-    recall = np.mean([len(set(t) & set(f)) / 10 for t, f in zip(truth, found, strict=True)])
-    assert recall >= {"flat": 1.0, "ivfpq": 0.3}.get(kind, 0.9), recall
+    result = faiss_check(kind, pq_m=16, ivf_nprobe=16)
+    params = result["params"]
+    assert params["type"] == kind and result["ntotal"] == 20_000
+    assert result["recall"] >= {"flat": 1.0, "ivfpq": 0.3}.get(kind, 0.9), result
     if kind.startswith("ivf"):
-        assert params["nlist"] == ivf_lists(20_000) == 512
+        assert params["nlist"] == result["lists"] == 512
 
 
 def test_auto_picks_exact_then_ivf_sq_by_corpus_size() -> None:
-    import numpy as np
-
-    from pipeline.index import build_faiss
-
-    vectors = np.random.default_rng(2).normal(size=(8_000, 32)).astype(np.float32)
-    small = load_settings(index={"faiss": "auto", "auto_threshold": 10_000})
-    large = load_settings(index={"faiss": "auto", "auto_threshold": 5_000, "ivf_nlist": 64})
-    assert build_faiss(vectors, small)[1]["type"] == "flat"
-    assert build_faiss(vectors, large)[1] == {
-        "type": "ivf_sq", "nlist": 64, "nprobe": 64, "trained_on": 8_000
-    }  # fmt: skip
+    small = faiss_check("auto", n=8_000, dim=32, auto_threshold=10_000)
+    large = faiss_check("auto", n=8_000, dim=32, auto_threshold=5_000, ivf_nlist=64)
+    assert small["params"]["type"] == "flat"
+    assert large["params"] == {"type": "ivf_sq", "nlist": 64, "nprobe": 64, "trained_on": 8_000}
 
 
 def test_incremental_add_reuses_the_trained_ivf(tmp_path: Path, corpus: Path) -> None:
-    ivf = settings_for(tmp_path, faiss="ivf_sq", ivf_nlist=2, ivf_nprobe=2)
+    import os
+    import subprocess
+    import sys
+
     for n in range(60):  # IVF needs ≥ 39 vectors per list to train
         (corpus / f"catatan-{n}.md").write_text(
             f"# Catatan rapat {n}\n\nRapat ke-{n} membahas anggaran daerah dan layanan nomor {n}.\n"
@@ -370,11 +392,26 @@ def test_incremental_add_reuses_the_trained_ivf(tmp_path: Path, corpus: Path) ->
     extra = corpus / "uu-19-2016-perubahan-ite-ringkas.md"
     moved = tmp_path / extra.name
     extra.rename(moved)
-    index = Index.open("ivf", ivf, create=True)
-    index.add([corpus])
-    assert index.manifest["faiss"]["trained_on"] > 0  # trained on the first build
+    env = {
+        **os.environ,
+        "PILAR_INDEX__EMBEDDER": "hash",
+        "PILAR_INDEX__FAISS": "ivf_sq",
+        "PILAR_INDEX__IVF_NLIST": "2",
+        "PILAR_INDEX__IVF_NPROBE": "2",
+    }
+    where = tmp_path / "ivf"
+
+    def build() -> None:  # in a fresh interpreter, like the FAISS checks above
+        subprocess.run(
+            [sys.executable, "-m", "pipeline.cli", "index", str(corpus), "--index", str(where)],
+            env=env, check=True, capture_output=True, timeout=240,
+        )  # fmt: skip
+
+    build()
+    assert Index.open(where).manifest["faiss"]["trained_on"] > 0  # trained on the first build
     moved.rename(extra)
-    index.add([corpus])  # one more document: encode, do not train again
+    build()  # one more document: encode, do not train again
+    index = Index.open(where)
     assert index.manifest["faiss"]["trained_on"] == "previous version"
     assert index.manifest["counts"]["documents"] == 65
     hits = index.search("pencemaran nama baik ancaman pidana", k=3)
