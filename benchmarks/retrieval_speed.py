@@ -259,6 +259,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--skip", nargs="*", default=[], help="throughput, latency, langchain")
     parser.add_argument(
+        "--reuse", action="store_true", help="time the synthetic index left by an earlier run"
+    )
+    parser.add_argument(
         "--out", type=Path, default=ROOT / "benchmarks" / "results" / "retrieval_speed.json"
     )
     args = parser.parse_args()
@@ -288,7 +291,9 @@ def main() -> None:
             .splitlines()
         ][:100]
         queries = qa + facqa
-        path = synthesize(args.chunks, CACHE)
+        path = CACHE / f"synthetic-{args.chunks}"
+        if not (args.reuse and (path / "CURRENT").exists()):
+            path = synthesize(args.chunks, CACHE)
         results["latency"] = {"pilar": latency(path, queries, 1), "queries": len(queries)}
         if "langchain" not in args.skip:
             results["latency"]["langchain_faiss_minilm"] = langchain_latency(path, queries, 1)

@@ -243,7 +243,7 @@ def build_faiss(
     vectors: np.ndarray, settings: Settings, previous: Any = None
 ) -> tuple[faiss.Index, dict[str, Any]]:
     """The vector index the settings ask for (``auto``: exact below ``auto_threshold`` chunks,
-    IVF-SQ8 above). IVF and SQ indexes are trained on a sample of at most 100,000 vectors.
+    IVF-SQ8 above). IVF and SQ indexes are trained on a sample of 100,000 vectors or 40 per list.
 
     ``previous`` (the last version's IVF index) is reused instead of training again when it is
     of the same type and shape and the corpus has not more than doubled since it was trained:
@@ -267,7 +267,8 @@ def build_faiss(
     ip = faiss.METRIC_INNER_PRODUCT
     sample = None
     if kind in ("ivfpq", "ivf_sq", "hnsw_sq"):
-        pick = np.random.default_rng(0).choice(n, size=min(n, 100_000), replace=False)
+        size = min(n, max(100_000, 40 * nlist))  # FAISS wants ≥ 39 training points per list
+        pick = np.random.default_rng(0).choice(n, size=size, replace=False)
         sample = np.ascontiguousarray(vectors[np.sort(pick)], dtype=np.float32)
     if kind == "flat":
         index = faiss.IndexFlatIP(dim)
