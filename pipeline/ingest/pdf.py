@@ -13,10 +13,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -67,12 +69,29 @@ def _open(path: Path) -> Any:
     return reader
 
 
+@contextlib.contextmanager
+def _single_threaded_tesseract() -> Iterator[None]:
+    """``OMP_THREAD_LIMIT=1`` for the Tesseract child process only.
+
+    Tesseract's OpenMP threads oversubscribe small machines: on 2 shared cores one page took
+    17.7 s with the default and 1.9 s single-threaded (pages are parallelised by workers
+    instead). pytesseract passes ``os.environ`` to the child, so the variable is set around the
+    call and restored after: left in this process, it makes the OpenMP OpenBLAS inside
+    faiss-cpu wait forever for a thread OpenMP will not start (IVF training livelocked in CI).
+    """
+    old = os.environ.get("OMP_THREAD_LIMIT")
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("OMP_THREAD_LIMIT", None)
+        else:
+            os.environ["OMP_THREAD_LIMIT"] = old
+
+
 def _ocr_page(pdfium_doc: Any, index: int, settings: IngestSettings) -> str:
     import pytesseract
-
-    # Tesseract's OpenMP threads oversubscribe small machines: on 2 shared cores one page took
-    # 17.7 s with the default and 1.9 s single-threaded. Pages are parallelised by workers instead.
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
     page = pdfium_doc[index]
     try:
@@ -80,7 +99,8 @@ def _ocr_page(pdfium_doc: Any, index: int, settings: IngestSettings) -> str:
     finally:
         page.close()
     try:
-        return str(pytesseract.image_to_string(image, lang=settings.ocr_languages))
+        with _single_threaded_tesseract():
+            return str(pytesseract.image_to_string(image, lang=settings.ocr_languages))
     except pytesseract.TesseractNotFoundError as exc:
         raise MissingDependencyError(TESSERACT_HELP) from exc
     except pytesseract.TesseractError as exc:

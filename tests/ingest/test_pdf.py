@@ -183,3 +183,19 @@ def test_scanned_regulation_is_ocrd(shared: Path) -> None:
     assert doc.page_count == 4 and all(page.ocr for page in doc.pages)
     assert "PERATURAN PEMERINTAH" in doc.text and "Pasal" in doc.text
     assert doc.language == "id"
+
+
+def test_tesseract_thread_limit_does_not_leak_into_the_process(monkeypatch) -> None:
+    """OMP_THREAD_LIMIT=1 left in os.environ made faiss-cpu's OpenMP OpenBLAS livelock."""
+    import os
+
+    from pipeline.ingest.pdf import _single_threaded_tesseract
+
+    monkeypatch.delenv("OMP_THREAD_LIMIT", raising=False)
+    with _single_threaded_tesseract():
+        assert os.environ["OMP_THREAD_LIMIT"] == "1"  # what the tesseract child inherits
+    assert "OMP_THREAD_LIMIT" not in os.environ
+    monkeypatch.setenv("OMP_THREAD_LIMIT", "4")
+    with _single_threaded_tesseract():
+        pass
+    assert os.environ["OMP_THREAD_LIMIT"] == "4"
