@@ -1004,7 +1004,9 @@ def _draft_section(
     seconds = time.perf_counter() - start
     removed: list[int] = []
     heading = re.escape(spec.heading)
-    answer = re.sub(rf"^\W*{heading}[\"”'*]*\s*[:.\-–]?\s*", "", raw.strip(), flags=re.I)
+    answer = re.sub(
+        rf"^\W*(?:\d+[.)]\s*)?\W*{heading}[\"”'*]*\s*[:.\-–]?\s*", "", raw.strip(), flags=re.I
+    )
     sentences = split_answer(answer)
     truncated = None
     if sentences and not re.search(r"[.!?\]]\W*$", sentences[-1]):

@@ -432,6 +432,7 @@ def test_redraft_one_section_and_reverify_edited_text(index: Index, tmp_path: Pa
         '"Latar Belakang" Setiap PNS wajib masuk kerja [1] [1]. 2.',
         "Latar Belakang: Setiap PNS wajib masuk kerja [1].",
         "**Latar Belakang**\n1. Setiap PNS wajib masuk kerja. [1]",
+        "1. Latar Belakang: Setiap PNS wajib masuk kerja [1].",
     ],
 )
 def test_echoed_heading_and_list_numbers_are_not_sentences(
