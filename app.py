@@ -353,7 +353,7 @@ def render_brief(brief: Brief, lang: str) -> str:
             )
         if sentences:
             parts.append("<p>" + "".join(sentences) + "</p>")
-        elif (section.note and section.kind != "legal_basis") or section.note:
+        elif section.note:
             parts.append(f"<p><em>{html.escape(section.note)}</em></p>")
     parts.append(f"<h3>{html.escape(t(lang, 'references'))}</h3>")
     for ref in brief.references:
@@ -458,6 +458,25 @@ def render_cards(cards: Sequence[EvidenceCard], lang: str, limit: int = 12) -> s
         )
     more = f"<p>… {len(cards) - limit} more</p>" if len(cards) > limit else ""
     return "\n".join(rows) + more
+
+
+def index_message(report: Any, lang: str, extra: str = "") -> str:
+    """What an indexing run did, then ``extra`` lines, then the skipped files with reasons."""
+    message = t(
+        lang,
+        "indexed",
+        added=report.documents_added,
+        updated=report.documents_updated,
+        unchanged=report.documents_unchanged,
+        chunks=report.chunks_total,
+        seconds=report.seconds,
+    ) + ("\n" + extra if extra else "")
+    if report.skipped:
+        message += f"\n\n**{t(lang, 'skipped')}:**\n" + "\n".join(
+            f"- {html.escape(Path(x.source).name)}: {html.escape(x.reason)} — {html.escape(x.error)}"
+            for x in report.skipped
+        )
+    return message
 
 
 # --------------------------------------------------------------------------- state helpers
@@ -707,20 +726,7 @@ def build_app(settings: Settings | None = None, model: Any = None) -> gr.Blocks:
 
                 report = index.add(saved, progress=on_progress)
                 state._cards.clear()
-                message = t(
-                    lang,
-                    "indexed",
-                    added=report.documents_added,
-                    updated=report.documents_updated,
-                    unchanged=report.documents_unchanged,
-                    chunks=report.chunks_total,
-                    seconds=report.seconds,
-                ) + ("\n" + message if message else "")
-                if report.skipped:
-                    message += f"\n\n**{t(lang, 'skipped')}:**\n" + "\n".join(
-                        f"- {html.escape(Path(x.source).name)}: {html.escape(x.reason)} — {html.escape(x.error)}"
-                        for x in report.skipped
-                    )
+                message = index_message(report, lang, extra=message)
             return (message, *refresh_library(index_name, lang))
 
         library_outputs = [docs, doc_pick, cards_html, card_pick]
@@ -752,16 +758,7 @@ def build_app(settings: Settings | None = None, model: Any = None) -> gr.Blocks:
                 return ("", *refresh_library(index_name, lang))
             report = index.add([source])
             state._cards.clear()
-            msg = t(
-                lang,
-                "indexed",
-                added=report.documents_added,
-                updated=report.documents_updated,
-                unchanged=report.documents_unchanged,
-                chunks=report.chunks_total,
-                seconds=report.seconds,
-            )
-            return (msg, *refresh_library(index_name, lang))
+            return (index_message(report, lang), *refresh_library(index_name, lang))
 
         reindex_btn.click(
             do_reindex,

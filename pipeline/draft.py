@@ -571,7 +571,6 @@ _NOTES = {
         "low": "{n} kalimat kurang didukung oleh sumbernya",
         "reference": "{n} kalimat menyebut peraturan atau pasal yang berbeda dari sumbernya",
         "dropped": "{n} kalimat tidak didukung dihapus dari teks (tetap tercatat di audit)",
-        "markers": "{n} nomor kutipan tanpa bukti dibuang",
     },
     "en": {
         "no_evidence": "The index holds no evidence for this section; it was not drafted.",
@@ -583,7 +582,6 @@ _NOTES = {
         "low": "{n} sentence(s) weakly supported by their sources",
         "reference": "{n} sentence(s) name a regulation or article other than the source's",
         "dropped": "{n} unsupported sentence(s) left out of the text (kept in the audit)",
-        "markers": "{n} citation marker(s) without evidence removed",
     },
 }
 
