@@ -22,7 +22,7 @@ from pipeline.legal import changed_pasal, split_changes
 from pipeline.settings import ChunkSettings
 from pipeline.types import Chunk, ChunkKind, Document, Pasal, Regulation, Table
 
-CHUNKER_VERSION = "1"
+CHUNKER_VERSION = "2"
 _CUKUP_JELAS = re.compile(r"^\W*cukup\s*\W*jelas\W*$", re.IGNORECASE)
 
 
@@ -236,16 +236,17 @@ def _amendment_chunks(
         yield from _pasal_chunks(doc, reg, pasal, heading, None, settings)
         return
     intro = pasal.text[: changes[0][1]]
-    yield _make(
-        doc,
-        "pasal",
-        intro,
-        f"{reg.label} Pasal I",
-        pasal.char_start,
-        pasal.char_end,
-        pasal="I",
-        heading=heading,
-    )
+    for piece, suffix in _parts(intro, settings):
+        yield _make(
+            doc,
+            "pasal",
+            piece,
+            f"{reg.label} Pasal I{suffix}",
+            pasal.char_start,
+            pasal.char_end,
+            pasal="I",
+            heading=heading,
+        )
     for number, start, end in changes:
         text = pasal.text[start:end]
         touched = changed_pasal(text)

@@ -295,7 +295,9 @@ def _heading_candidates(text: str, lo: int, hi: int) -> list[_Cand]:
         if re.fullmatch(r"[IVX]+", token) and not re.fullmatch(r"[Il]", token):
             continue  # Roman: only in amending laws, handled apart
         prev = _prev_word(text, m.start())
-        if prev in _REF_PREV or prev == ",":
+        # "… arsip tersebut.\nPasal 66" ends a sentence: the word before is no reference word
+        after_sentence = re.search(r"[.;:]\s*\n\s*$", text[max(0, m.start() - 8) : m.start()])
+        if (prev in _REF_PREV or prev == ",") and not after_sentence:
             continue
         if _REF_NEXT.match(text, m.end()):
             continue
@@ -423,6 +425,11 @@ def parse_regulation(text: str, *, title_hint: str = "") -> Regulation | None:
             pasal_spans.append((_key_label(cand.key), cand.start, cand.end, end))
 
     divisions = _divisions(text, body_start, body_end)
+    if is_amending:
+        # headings quoted inside Pasal I ('"BAB II JENIS, KEDUDUKAN …') belong to the amended
+        # law: they neither end Pasal I nor are divisions of the amending law
+        inside = [(s, e) for num, s, _h, e in pasal_spans if num == "I"]
+        divisions = [d for d in divisions if not any(s <= d[0] < e for s, e in inside)]
     # a Pasal ends where the next BAB/Bagian/Paragraf heading starts
     starts = [d[0] for d in divisions]
     pasal_spans = [
@@ -684,7 +691,7 @@ def _penjelasan(
 # --------------------------------------------------------------------------- amending laws
 
 _CHANGE_RE = re.compile(
-    r"(?:(?<=\n)|(?<=[.:;]\s)|(?<=[.:;]))\s*(?P<n>\d{1,3})\s*[.,]\s+(?=(?:Ketentuan|Di\s*antara|Diantara|"
+    r"(?:(?<=\s)|(?<=[.:;\"\u201d]))\s*(?P<n>\d{1,3})\s*[.,]\s+(?=(?:Ketentuan|Di\s*antara|Diantara|"
     r"Pasal|Penjelasan|Judul|Bab|BAB|Lampiran|Setelah|Menambah|Ditambahkan|Bagian|Paragraf|"
     r"Menghapus|Mengubah|Sebelum|Di\s+antara)\b)"
 )
@@ -722,12 +729,21 @@ def _amending_pasal(text: str, lo: int, hi: int) -> list[tuple[str, int, int, in
             spans.append(("III", later.start(), later.end(), _body_tail(text, later.end(), hi)))
     return spans
 
+_CHANGE_NOT_AFTER = _REF_PREV | {"pasal", "ayat", "angka", "huruf", "nomor", "tahun", "bab"}
+
 
 def split_changes(text: str) -> list[tuple[str, int, int]]:
     """Split the body of ``Pasal I`` into its numbered changes: (number, start, end)."""
     found = []
     expected = 1
     for m in _CHANGE_RE.finditer(text):
+        # "… dalam Pasal 5. Ketentuan lebih lanjut …" is a reference, not change 5; after a
+        # sentence end ("… Tahun 1945. 2. Ketentuan") it is a change
+        before = text[: m.start("n")].rstrip()
+        if not before.endswith((".", ":", ";", '"', "\u201d")) and (
+            _prev_word(text, m.start("n")) in _CHANGE_NOT_AFTER
+        ):
+            continue
         # OCR loses a number now and then: accept a skip of up to three
         if expected <= int(m["n"]) <= expected + 3:
             found.append((m["n"], m.start("n")))

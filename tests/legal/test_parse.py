@@ -114,6 +114,63 @@ def test_amending_law_has_pasal_i_changes() -> None:
     ]
 
 
+QUOTED_HEADINGS = """UNDANG-UNDANG REPUBLIK INDONESIA NOMOR 43 TAHUN 1999
+TENTANG PERUBAHAN ATAS UNDANG-UNDANG NOMOR 8 TAHUN 1974 TENTANG POKOK-POKOK KEPEGAWAIAN
+MEMUTUSKAN :
+Menetapkan : UNDANG-UNDANG TENTANG PERUBAHAN ATAS UNDANG-UNDANG NOMOR 8 TAHUN 1974.
+Pasal I
+Beberapa ketentuan dalam Undang-Undang Nomor 8 Tahun 1974 diubah sebagai berikut :
+1. Judul BAB I dan ketentuan Pasal 1 menjadi berbunyi sebagai berikut: " BAB I KETENTUAN UMUM
+Pasal 1
+Pegawai Negeri adalah warga negara yang diangkat oleh pejabat yang berwenang."
+2. Judul BAB II dan ketentuan Pasal 2 menjadi berbunyi sebagai berikut: "BAB II JENIS PEGAWAI
+Bagian Pertama Jenis dan Kedudukan
+Pasal 2
+Pegawai Negeri terdiri dari Pegawai Negeri Sipil, anggota TNI dan anggota Polri." 3. Ketentuan
+Pasal 3 menjadi berbunyi sebagai berikut: "Pasal 3 Pegawai Negeri harus netral dari pengaruh
+partai politik sebagaimana dimaksud dalam Pasal 2. Ketentuan lebih lanjut diatur dengan
+Peraturan Pemerintah."
+Pasal II
+Undang-Undang ini mulai berlaku pada tanggal diundangkan.
+"""
+
+
+def test_headings_quoted_inside_pasal_i_belong_to_the_amended_law() -> None:
+    """A quoted 'BAB II … Bagian Pertama' inside a change neither ends Pasal I nor becomes a
+    division of the amending law; a change number after a closing quote is still a change, and
+    'dalam Pasal 2. Ketentuan …' is a reference, not change 2."""
+    reg = parse_regulation(QUOTED_HEADINGS)
+    assert [p.number for p in reg.pasal] == ["I", "II"]
+    pasal_i = reg.pasal[0]
+    assert "netral dari pengaruh" in pasal_i.text and "anggota Polri" in pasal_i.text
+    assert reg.divisions == []
+    assert [a.split(":")[0] for a in reg.amendments] == ["angka 1", "angka 2", "angka 3"]
+
+
+def test_heading_after_a_sentence_ending_in_a_reference_word() -> None:
+    """'… arsip tersebut.' ends a sentence, so the 'Pasal 66' on the next line is a heading even
+    though 'tersebut' before a Pasal number usually marks a reference."""
+    text = (
+        "UNDANG-UNDANG REPUBLIK INDONESIA NOMOR 43 TAHUN 2009 TENTANG KEARSIPAN\n"
+        "MEMUTUSKAN:\nPasal 1\nArsip statis pada dasarnya terbuka untuk umum.\n"
+        "Pasal 2\n(1) Akses mengikuti persyaratan dari pencipta arsip yang memiliki arsip tersebut.\n"
+        "Pasal 3\n(1) Arsip statis yang tertutup dapat dinyatakan terbuka setelah 25 tahun.\n"
+        "Pasal 4\nKetentuan lebih lanjut diatur sebagaimana dimaksud dalam Pasal 3 tersebut\n"
+        "Pasal 2 berlaku pula.\n"
+    )
+    reg = parse_regulation(text)
+    assert [p.number for p in reg.pasal] == ["1", "2", "3", "4"]
+    assert "25 tahun" in reg.pasal[2].text
+
+
+def test_real_corpus_amending_laws_keep_all_their_changes(corpus: dict) -> None:
+    """UU 43/1999 quotes whole BABs of UU 8/1974; its Pasal I once stopped at the first one."""
+    reg = corpus["parsed"]["uu-43-1999"]
+    assert len(reg.pasal[0].text) > 15000
+    assert len(reg.amendments) == 17
+    assert len(corpus["parsed"]["uu-13-2022"].amendments) >= 12
+
+
 def test_hierarchy_levels() -> None:
     assert hierarchy_level("PP") == 4
     assert hierarchy_level("Perpres") == 5
