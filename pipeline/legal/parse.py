@@ -729,6 +729,7 @@ def _amending_pasal(text: str, lo: int, hi: int) -> list[tuple[str, int, int, in
             spans.append(("III", later.start(), later.end(), _body_tail(text, later.end(), hi)))
     return spans
 
+
 _CHANGE_NOT_AFTER = _REF_PREV | {"pasal", "ayat", "angka", "huruf", "nomor", "tahun", "bab"}
 
 
