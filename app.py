@@ -13,12 +13,18 @@ from __future__ import annotations
 
 import argparse
 import html
+import json
 import logging
+import os
 import queue
 import re
 import shutil
+import tempfile
 import threading
+import time
+import unicodedata
 from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +101,7 @@ TEXT: dict[str, dict[str, str]] = {
         "indexed": "Terindeks: {added} baru, {updated} diubah, {unchanged} tetap · {chunks} potongan · {seconds:.1f} dtk",
         "skipped": "Dilewati",
         "too_big": "{name}: {mb:.1f} MB melebihi batas {limit:.0f} MB, tidak diunggah.",
+        "rate_limited": "{n} berkas tidak diunggah: batas {limit} berkas per menit; coba lagi nanti.",
         "bad_type": "{name}: jenis berkas tidak didukung.",
         "nothing": "Belum ada berkas yang dipilih.",
         "no_index": "Indeks belum ada: unggah dokumen di tab Pustaka.",
@@ -168,6 +175,7 @@ TEXT: dict[str, dict[str, str]] = {
         "indexed": "Indexed: {added} new, {updated} changed, {unchanged} unchanged · {chunks} chunks · {seconds:.1f} s",
         "skipped": "Skipped",
         "too_big": "{name}: {mb:.1f} MB is over the {limit:.0f} MB limit; not uploaded.",
+        "rate_limited": "{n} file(s) not uploaded: the limit is {limit} files a minute; try later.",
         "bad_type": "{name}: this file type is not supported.",
         "nothing": "No file chosen yet.",
         "no_index": "No index yet: upload documents in the Library tab.",
@@ -489,13 +497,95 @@ def list_indexes(settings: Settings) -> list[str]:
     return sorted(p.name for p in root.iterdir() if p.is_dir() and current_version(p) is not None)
 
 
+def user_of(request: gr.Request | None) -> str:
+    """Who is asking: the log-in name, else the browser session, as a safe folder name."""
+    who = getattr(request, "username", None) or getattr(request, "session_hash", None) or "anon"
+    safe = re.sub(r"[^A-Za-z0-9_-]", "_", str(who))[:64].strip("_")
+    return safe or "anon"
+
+
 def user_folder(settings: Settings, request: gr.Request | None) -> Path:
     """Each user's uploads apart: by log-in name, else by browser session."""
-    who = getattr(request, "username", None) or getattr(request, "session_hash", None) or "anon"
-    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", str(who))[:64] or "anon"
-    folder = Path(settings.home) / settings.app.uploads_dir / safe
+    folder = Path(settings.home) / settings.app.uploads_dir / user_of(request)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def runs_folder(settings: Settings, request: gr.Request | None) -> Path:
+    """Each user's drafting runs apart, under ``draft.runs_dir``."""
+    return Path(settings.home) / settings.draft.runs_dir / user_of(request)
+
+
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
+
+
+def safe_filename(name: str | bytes, max_bytes: int = 150) -> str:
+    """A file name that is one harmless path component: no folders, no ``..``, no control or NUL
+    characters, valid UTF-8, at most ``max_bytes`` long with its suffix kept.
+
+    ``'../../etc/passwd'`` → ``'passwd'``; ``'a\x00b.pdf'`` → ``'a_b.pdf'``; bytes that are not
+    UTF-8 are replaced; an empty or all-dots name becomes ``'berkas'``.
+    """
+    if isinstance(name, bytes):
+        name = name.decode("utf-8", "replace")
+    name = name.encode("utf-8", "replace").decode("utf-8")  # lone surrogates → '?'
+    name = unicodedata.normalize("NFC", name).replace("\\", "/").split("/")[-1]
+    name = _UNSAFE_NAME.sub("_", name).strip().lstrip(".").strip() or "berkas"
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or len(suffix) > 10:
+        stem, suffix = name, ""
+    suffix = f".{suffix}" if suffix else ""
+    budget = max_bytes - len(suffix.encode())
+    stem = stem.encode()[:budget].decode("utf-8", "ignore").rstrip() or "berkas"
+    return stem + suffix
+
+
+class RateLimiter:
+    """At most ``limit`` events per user in any ``window`` seconds (a sliding window)."""
+
+    def __init__(self, limit: int, window: float = 60.0) -> None:
+        self.limit, self.window = limit, window
+        self._seen: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, user: str, n: int = 1, now: float | None = None) -> int:
+        """How many of ``n`` events ``user`` may have now (recorded as taken)."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            recent = [t for t in self._seen.get(user, []) if now - t < self.window]
+            granted = max(0, min(n, self.limit - len(recent)))
+            self._seen[user] = recent + [now] * granted
+            return granted
+
+
+def audit_event(settings: Settings, user: str, action: str, **fields: Any) -> None:
+    """Append one line to ``runs/audit.jsonl``: who did what, when, on which index version."""
+    path = Path(settings.home) / settings.draft.runs_dir / "audit.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    line = {"time": datetime.now(UTC).isoformat(timespec="seconds"), "user": user, "action": action}
+    line.update({k: (str(v) if isinstance(v, Path) else v) for k, v in fields.items()})
+    data = (json.dumps(line, ensure_ascii=False) + "\n").encode("utf-8")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o640)
+    try:
+        os.write(fd, data)  # one write with O_APPEND: lines from several threads never interleave
+    finally:
+        os.close(fd)
+
+
+def _run_folder(result: DraftResult) -> str | None:
+    path = next(iter(result.files.values()), None)
+    return str(path.parent) if path else None
+
+
+def private_copy(path: Path) -> str:
+    """A copy of a run file in a fresh temporary folder, for Gradio to hand to this session only.
+
+    Run folders are never served by path (they are ``blocked_paths``); Gradio moves the copy into
+    its cache under an unguessable name that only this session's page receives."""
+    folder = Path(tempfile.mkdtemp(prefix="pilar-dl-"))
+    target = folder / path.name
+    shutil.copyfile(path, target)
+    return str(target)
 
 
 def table_sources(index: Index) -> list[Path]:
@@ -518,6 +608,7 @@ class PilarApp:
         self._indexes: dict[str, Index] = {}
         self._cards: dict[tuple[str, str], list[EvidenceCard]] = {}
         self._lock = threading.Lock()
+        self.uploads = RateLimiter(self.settings.app.uploads_per_minute)
 
     def index(self, name: str | None, create: bool = False) -> Index | None:
         name = name or self.settings.app.index
@@ -703,10 +794,17 @@ def build_app(settings: Settings | None = None, model: Any = None) -> gr.Blocks:
             if not files:
                 return (t(lang, "nothing"), *refresh_library(index_name, lang))
             folder = user_folder(s, request)
+            who = user_of(request)
+            granted = state.uploads.allow(who, len(files))
             saved, problems = [], []
+            if granted < len(files):
+                problems.append(
+                    t(lang, "rate_limited", n=len(files) - granted, limit=s.app.uploads_per_minute)
+                )
+                files = files[:granted]
             for f in files:
                 src = Path(f if isinstance(f, str) else f.name)
-                name = src.name
+                name = safe_filename(getattr(f, "orig_name", None) or src.name)
                 size_mb = src.stat().st_size / 1_048_576
                 if size_mb > limit_mb:
                     problems.append(t(lang, "too_big", name=name, mb=size_mb, limit=limit_mb))
@@ -715,6 +813,9 @@ def build_app(settings: Settings | None = None, model: Any = None) -> gr.Blocks:
                     problems.append(t(lang, "bad_type", name=name))
                     continue
                 target = folder / name
+                if target.resolve().parent != folder.resolve():  # safe_filename makes this hold
+                    problems.append(t(lang, "bad_type", name=name))
+                    continue
                 shutil.copyfile(src, target)
                 saved.append(target.resolve())
             message = "\n".join(f"- {html.escape(p)}" for p in problems)
@@ -727,6 +828,15 @@ def build_app(settings: Settings | None = None, model: Any = None) -> gr.Blocks:
                 report = index.add(saved, progress=on_progress)
                 state._cards.clear()
                 message = index_message(report, lang, extra=message)
+                audit_event(
+                    s,
+                    who,
+                    "index",
+                    index=str(index.path),
+                    version=report.version,
+                    files=[p.name for p in saved],
+                    skipped=len(report.skipped),
+                )
             return (message, *refresh_library(index_name, lang))
 
         library_outputs = [docs, doc_pick, cards_html, card_pick]
@@ -737,12 +847,20 @@ def build_app(settings: Settings | None = None, model: Any = None) -> gr.Blocks:
             concurrency_limit=1,
         )
 
-        def do_delete(source: str | None, index_name: str, lang: str):
+        def do_delete(source: str | None, index_name: str, lang: str, request: gr.Request):
             index = state.index(index_name)
             if index is None or not source:
                 return ("", *refresh_library(index_name, lang))
-            index.remove([source])
+            report = index.remove([source])
             state._cards.clear()
+            audit_event(
+                s,
+                user_of(request),
+                "remove",
+                index=str(index.path),
+                version=report.version,
+                source=Path(source).name,
+            )
             return (t(lang, "removed", name=Path(source).name), *refresh_library(index_name, lang))
 
         delete_btn.click(
@@ -841,13 +959,13 @@ def build_app(settings: Settings | None = None, model: Any = None) -> gr.Blocks:
                 result,
                 gr.update(choices=keys, value=keys[0][1] if keys else None),
                 edit_text(brief),
-                gr.update(value=str(files["docx"]), visible=True)
+                gr.update(value=private_copy(files["docx"]), visible=True)
                 if files
                 else gr.update(visible=False),
-                gr.update(value=str(files["md"]), visible=True)
+                gr.update(value=private_copy(files["md"]), visible=True)
                 if files
                 else gr.update(visible=False),
-                gr.update(value=str(files["audit"]), visible=True)
+                gr.update(value=private_copy(files["audit"]), visible=True)
                 if files
                 else gr.update(visible=False),
             )
@@ -882,7 +1000,7 @@ def build_app(settings: Settings | None = None, model: Any = None) -> gr.Blocks:
 
             def work() -> None:
                 try:
-                    folder = user_folder(s, request).parent.parent / s.draft.runs_dir
+                    folder = runs_folder(s, request)
                     box["result"] = draft_brief(
                         topic_v,
                         index,
@@ -941,7 +1059,20 @@ def build_app(settings: Settings | None = None, model: Any = None) -> gr.Blocks:
                     gr.update(),
                 )
                 return
-            yield (streamed, *outputs_for(box["result"], lang))
+            result = box["result"]
+            audit_event(
+                s,
+                user_of(request),
+                "draft",
+                topic=topic_v,
+                template=template_v,
+                index=str(index.path),
+                version=index.manifest.get("version"),
+                run=_run_folder(result),
+                sentences=result.brief.summary.sentences if result.brief.summary else None,
+                supported=result.brief.summary.supported if result.brief.summary else None,
+            )
+            yield (streamed, *outputs_for(result, lang))
 
         draft_outputs = [
             stream_box,
@@ -961,10 +1092,12 @@ def build_app(settings: Settings | None = None, model: Any = None) -> gr.Blocks:
             concurrency_id="llm",
         )
 
-        def do_redraft(result: DraftResult | None, key: str | None, lang: str):
+        def do_redraft(result: DraftResult | None, key: str | None, lang: str, request: gr.Request):
             if result is None or not key:
                 return (gr.update(),) * 7
-            return outputs_for(redraft_section(result, key), lang)
+            result = redraft_section(result, key)
+            audit_event(s, user_of(request), "redraft", section=key, run=_run_folder(result))
+            return outputs_for(result, lang)
 
         redraft_btn.click(
             do_redraft,
@@ -974,10 +1107,12 @@ def build_app(settings: Settings | None = None, model: Any = None) -> gr.Blocks:
             concurrency_id="llm",
         )
 
-        def do_reverify(result: DraftResult | None, text: str, lang: str):
+        def do_reverify(result: DraftResult | None, text: str, lang: str, request: gr.Request):
             if result is None:
                 return (gr.update(),) * 7
-            return outputs_for(reverify_brief(result, parse_edits(text)), lang)
+            result = reverify_brief(result, parse_edits(text))
+            audit_event(s, user_of(request), "reverify", run=_run_folder(result))
+            return outputs_for(result, lang)
 
         reverify_btn.click(do_reverify, [result_state, edit_box, lang], draft_outputs[1:])
 
@@ -1075,12 +1210,20 @@ def launch_kwargs(settings: Settings) -> dict[str, Any]:
         "server_name": app.host,
         "server_port": app.port,
         "max_file_size": int(app.max_upload_mb * 1024 * 1024),
-        "allowed_paths": [str((Path(settings.home) / settings.draft.runs_dir).resolve())],
+        # run folders, uploads and indexes are never served by path, whoever asks
+        "blocked_paths": [
+            str((Path(settings.home) / settings.draft.runs_dir).resolve()),
+            str((Path(settings.home) / app.uploads_dir).resolve()),
+            str(Path(settings.index.root).resolve()),
+        ],
         "css": CSS,
         "show_error": True,
     }
+    users = {name: secret.get_secret_value() for name, secret in app.users.items()}
     if app.username and app.password:
-        kwargs["auth"] = (app.username, app.password.get_secret_value())
+        users[app.username] = app.password.get_secret_value()
+    if users:
+        kwargs["auth"] = sorted(users.items())
         kwargs["auth_message"] = "Pilar"
     return kwargs
 

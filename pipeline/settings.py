@@ -279,7 +279,15 @@ class AppSettings(Section):
         None, description="Log-in name; with a password, log-in is required."
     )
     password: SecretStr | None = Field(None, description="Log-in password.")
+    users: dict[str, SecretStr] = Field(
+        default_factory=dict,
+        description='More analysts, each with a password: PILAR_APP__USERS=\'{"ani": "…", "budi": "…"}\'. '
+        "Each sees only their own uploads and runs.",
+    )
     max_upload_mb: float = Field(50.0, description="Largest file an analyst may upload.")
+    uploads_per_minute: int = Field(
+        30, description="Files one analyst may upload per minute; more are refused until later."
+    )
     uploads_dir: Path = Field(
         Path("uploads"), description="Uploaded files, one sub-folder per user (or browser session)."
     )

@@ -121,3 +121,93 @@ def test_edit_text_round_trip() -> None:
 def test_interface_speaks_both_languages() -> None:
     assert t("id", "tab_search") == "Cari" and t("en", "tab_search") == "Search"
     assert t("xx", "search") == "Cari"  # unknown language falls back to Indonesian
+
+
+# --------------------------------------------------------------------------- shared-server safety
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from app import RateLimiter, audit_event, launch_kwargs, safe_filename, user_of  # noqa: E402
+
+
+@given(name=st.one_of(st.text(max_size=400), st.binary(max_size=400)))
+@settings(max_examples=400, deadline=None)
+def test_any_upload_name_becomes_one_harmless_path_component(tmp_path_factory, name) -> None:
+    safe = safe_filename(name)
+    assert safe and safe not in {".", ".."} and not safe.startswith(".")
+    assert "/" not in safe and "\\" not in safe and "\x00" not in safe
+    assert len(safe.encode("utf-8")) <= 150
+    assert all(ord(c) >= 32 and c != "\x7f" for c in safe)
+    folder = tmp_path_factory.getbasetemp() / "uploads" / "ani"
+    assert (folder / safe).resolve().parent == folder.resolve()
+
+
+def test_hostile_upload_names() -> None:
+    assert safe_filename("../../etc/passwd") == "passwd"
+    assert safe_filename("..\\..\\windows\\system.ini") == "system.ini"
+    assert safe_filename("a\x00b.pdf") == "a_b.pdf"
+    assert safe_filename(b"laporan-\xff\xfe.csv") == "laporan-\ufffd\ufffd.csv"
+    assert safe_filename("..") == safe_filename("") == safe_filename("/") == "berkas"
+    assert safe_filename(".bashrc") == "bashrc"
+    long = safe_filename("perda" * 200 + ".docx")
+    assert long.endswith(".docx") and len(long.encode()) <= 150
+    wide = safe_filename("peraturan-é" * 60 + ".pdf")  # multi-byte: cut on a character boundary
+    assert wide.endswith(".pdf") and len(wide.encode()) <= 150
+
+
+def test_user_folder_names_cannot_escape() -> None:
+    class Req:
+        username = "../../root"
+        session_hash = None
+
+    assert user_of(Req()) == "root"
+    assert user_of(None) == "anon"
+
+
+def test_rate_limiter_is_a_sliding_window_per_user() -> None:
+    limit = RateLimiter(3, window=60)
+    assert limit.allow("ani", 2, now=0) == 2
+    assert limit.allow("ani", 2, now=10) == 1  # only one left in this minute
+    assert limit.allow("budi", 3, now=10) == 3  # others are not affected
+    assert limit.allow("ani", 1, now=59) == 0
+    assert limit.allow("ani", 5, now=61) == 2  # the first two have left the window
+
+
+def test_audit_lines_from_many_threads_never_interleave(tmp_path) -> None:
+    import json
+    import threading
+
+    from pipeline.settings import load_settings
+
+    s = load_settings(home=tmp_path)
+    topic = "ringkasan " * 500  # long lines: a torn write would show
+
+    def work(i: int) -> None:
+        for j in range(25):
+            audit_event(s, f"u{i}", "draft", topic=topic, n=j)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    lines = (tmp_path / "runs" / "audit.jsonl").read_text().splitlines()
+    assert len(lines) == 200
+    assert all(json.loads(x)["topic"] == topic for x in lines)
+
+
+def test_launch_blocks_runs_uploads_and_indexes_and_knows_every_user(tmp_path) -> None:
+    from pipeline.settings import load_settings
+
+    s = load_settings(
+        home=tmp_path,
+        app={"username": "admin", "password": "x1", "users": {"ani": "x2", "budi": "x3"}},
+    )
+    kwargs = launch_kwargs(s)
+    blocked = set(kwargs["blocked_paths"])
+    assert str((tmp_path / "runs").resolve()) in blocked
+    assert str((tmp_path / "uploads").resolve()) in blocked
+    assert str(s.index.root.resolve()) in blocked
+    assert "allowed_paths" not in kwargs
+    assert kwargs["auth"] == [("admin", "x1"), ("ani", "x2"), ("budi", "x3")]

@@ -228,7 +228,7 @@ def test_draft_cite_verify_and_download(page, app_url: str, home: Path):
     page.locator("#redraft-btn").click()
 
     def redrafted() -> bool:
-        audits = sorted((home / "runs").glob("*/audit.json"), key=lambda p: p.stat().st_mtime)
+        audits = sorted((home / "runs").glob("*/*/audit.json"), key=lambda p: p.stat().st_mtime)
         if not audits:
             return False
         sections = json.loads(audits[-1].read_text())["sections"]
@@ -294,6 +294,95 @@ def test_log_in_is_enforced(browser, home: Path):
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "test_log_in_is_enforced.png"))
         context.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def log_in(browser, url: str, user: str, password: str):
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    page.goto(url)
+    page.get_by_label("username", exact=False).fill(user)
+    page.get_by_label("password", exact=False).fill(password)
+    page.get_by_role("button", name="Login").click()
+    page.wait_for_selector("#documents", timeout=60_000)
+    return context, page
+
+
+def fetch(context, url: str) -> int:
+    """Status of a GET made with the browser context's log-in cookie."""
+    return context.request.get(url).status
+
+
+def test_shared_server_keeps_users_apart(browser, home: Path):
+    """Two analysts on one server: each one's uploads and runs stay in their own folders, no
+    run, upload or index file can be fetched by its path (not even by its owner), downloads
+    reach only the page that drafted, odd upload names are stored safely, the upload rate is
+    limited, and the audit log says who did what on which index version."""
+    users = {"ani": "kata-sandi-ani", "budi": "kata-sandi-budi"}
+    proc, url = start_app(
+        home,
+        {
+            "PILAR_LLM__BACKEND": "scripted",
+            "PILAR_LLM__MODEL": str(home / "reply.txt"),
+            "PILAR_APP__USERS": json.dumps(users),
+            "PILAR_APP__UPLOADS_PER_MINUTE": "2",
+        },
+    )
+    try:
+        ani, page_a = log_in(browser, url, "ani", users["ani"])
+        budi, page_b = log_in(browser, url, "budi", users["budi"])
+
+        # ani drafts; her run lands in runs/ani/
+        page_a.get_by_role("tab", name="Draf").click()
+        page_a.locator("#topic textarea").fill("disiplin pegawai negeri sipil")
+        page_a.locator("#draft-btn").click()
+        page_a.wait_for_selector("#brief .pilar-verdict", timeout=120_000)
+        runs = list((home / "runs" / "ani").glob("*/brief.docx"))
+        assert len(runs) == 1 and not (home / "runs" / "budi").exists()
+        with page_a.expect_download() as info:
+            page_a.locator("#dl-docx").click()
+        assert Path(info.value.path()).read_bytes() == runs[0].read_bytes()
+
+        # nobody fetches a run by its path: not budi, not ani herself
+        for context in (budi, ani):
+            for path in (runs[0], runs[0].with_name("audit.json"), home / "runs" / "audit.jsonl"):
+                assert fetch(context, f"{url}gradio_api/file={path}") == 403, path
+
+        # uploads: odd names stay inside budi's folder; the third file in a minute is refused
+        odd = "..\u2215..\u2215etc\u2215passwd " + "panjang" * 40 + ".md"
+        page_b.locator("#upload input[type=file]").set_input_files(
+            [
+                {"name": odd, "mimeType": "text/markdown", "buffer": NEW_REGULATION.encode()},
+                {"name": "satu.md", "mimeType": "text/markdown", "buffer": b"# Satu\n\nIsi."},
+                {"name": "dua.md", "mimeType": "text/markdown", "buffer": b"# Dua\n\nIsi."},
+            ]
+        )
+        page_b.wait_for_timeout(1500)
+        page_b.locator("#index-btn").click()
+        page_b.wait_for_function(
+            "document.querySelector('#index-status').innerText.includes('menit')", timeout=120_000
+        )
+        status = page_b.locator("#index-status").inner_text()
+        assert "per menit" in status or "a minute" in status, status
+        stored = sorted(p for p in (home / "uploads").rglob("*") if p.is_file())
+        budi_files = [p for p in stored if p.parent == home / "uploads" / "budi"]
+        assert len(budi_files) == 2, stored
+        assert all(len(p.name.encode()) <= 150 for p in budi_files)
+        assert not (home / "etc").exists() and not Path("/etc/passwd.md").exists()
+        for f in budi_files:  # and ani cannot fetch budi's uploads by path
+            assert fetch(ani, f"{url}gradio_api/file={f}") == 403
+
+        log = [json.loads(x) for x in (home / "runs" / "audit.jsonl").read_text().splitlines()]
+        drafts = [e for e in log if e["action"] == "draft"]
+        assert drafts and drafts[-1]["user"] == "ani"
+        assert drafts[-1]["version"].startswith("v") and drafts[-1]["topic"].startswith("disiplin")
+        assert drafts[-1]["run"].endswith(runs[0].parent.name)
+        indexed = [e for e in log if e["action"] == "index"]
+        assert indexed and indexed[-1]["user"] == "budi" and len(indexed[-1]["files"]) == 2
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page_b.screenshot(path=str(ARTIFACTS / "test_shared_server_keeps_users_apart.png"))
     finally:
         proc.terminate()
         proc.wait(timeout=30)
