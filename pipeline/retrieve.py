@@ -90,7 +90,7 @@ def filter_mask(state: _Loaded, filters: dict[str, Any] | None) -> np.ndarray | 
             wanted = [w.lower() for w in wanted]
         if key == "region":
             wanted = [w.upper() for w in wanted]
-        mask &= np.isin(state.meta[key], wanted)
+        mask &= state.meta[key].isin(wanted)
     return mask
 
 

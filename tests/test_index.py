@@ -6,8 +6,10 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from pipeline.chunk import CHUNKER_VERSION
 from pipeline.errors import IndexLockedError, IndexMismatchError, IndexNotFoundError
 from pipeline.index import Index, compute_status, current_version, writer_lock
 from pipeline.settings import load_settings
@@ -43,7 +45,7 @@ def test_build_writes_a_checked_folder(built: Index) -> None:
     assert manifest["embedder"] == "hash:256" and manifest["dimension"] == 256
     assert manifest["metric"] == "inner_product" and manifest["normalized"] is True
     assert manifest["counts"]["documents"] == 5 and manifest["counts"]["regulations"] == 4
-    assert manifest["counts"]["chunks"] > 20 and manifest["chunker"]["version"] == "1"
+    assert manifest["counts"]["chunks"] > 20 and manifest["chunker"]["version"] == CHUNKER_VERSION
 
 
 def test_rerun_reads_and_embeds_nothing_new(built: Index, corpus: Path) -> None:
@@ -416,3 +418,19 @@ def test_incremental_add_reuses_the_trained_ivf(tmp_path: Path, corpus: Path) ->
     assert index.manifest["counts"]["documents"] == 65
     hits = index.search("pencemaran nama baik ancaman pidana", k=3)
     assert hits and hits[0].chunk.source.endswith(extra.name)
+
+
+def test_column_codes_filter_and_update_like_an_array() -> None:
+    from pipeline.index import Column
+
+    col = Column(["UU", "PP", "UU", None, "Perda"])
+    assert len(col) == 5 and col.codes.dtype == np.int32
+    assert col[0] == "UU" and col[3] is None
+    assert col.isin(["UU", "Perda", "tidak ada"]).tolist() == [True, False, True, False, True]
+    assert (col == "PP").tolist() == [False, True, False, False, False]
+    col[1] = "amended"  # a new value gets a new code; the others keep theirs
+    assert col[1] == "amended" and col.isin(["PP"]).sum() == 0
+    built = Column(())
+    for v in ("a", "b", "a"):
+        built.append(v)
+    assert built.freeze().isin(["a"]).tolist() == [True, False, True]
