@@ -22,6 +22,7 @@ import array
 import contextlib
 import fcntl
 import hashlib
+import itertools
 import json
 import logging
 import math
@@ -1099,16 +1100,23 @@ class _Loaded:
             np.frombuffer(tahun, dtype=np.int32).copy() if tahun else np.zeros(0, np.int32)
         )
         self.n = len(tahun)
-        # Penjelasan chunk → the first chunk of its Pasal, for folding (joined inside SQLite)
-        self.fold_to: dict[int, int] = dict(
-            self.conn.execute(
-                "WITH first AS (SELECT doc_id, json_extract(json, '$.pasal') AS pasal, "
-                "MIN(pos) AS pos FROM chunks WHERE kind IN ('pasal', 'ayat') "
-                "AND json_extract(json, '$.pasal') IS NOT NULL GROUP BY 1, 2) "
-                "SELECT c.pos, first.pos FROM chunks c JOIN first ON c.doc_id = first.doc_id "
-                "AND json_extract(c.json, '$.pasal') = first.pasal WHERE c.kind = 'penjelasan'"
-            )
+        # Penjelasan chunk → the first chunk of its Pasal, for folding; one document at a time
+        self.fold_to: dict[int, int] = {}
+        current, first, penjelasan = None, {}, []
+        rows = self.conn.execute(
+            "SELECT pos, doc_id, kind, json_extract(json, '$.pasal') FROM chunks "
+            "WHERE kind IN ('pasal', 'ayat', 'penjelasan') ORDER BY doc_id, pos"
         )
+        for pos, doc_id, kind, pasal in itertools.chain(rows, [(None, None, None, None)]):
+            if doc_id != current:  # a document ends: fold its Penjelasan
+                self.fold_to.update((p, first[k]) for p, k in penjelasan if k in first)
+                current, first, penjelasan = doc_id, {}, []
+            if pasal is None:
+                continue
+            if kind == "penjelasan":
+                penjelasan.append((pos, pasal))
+            else:
+                first.setdefault(pasal, pos)
         self.status_notes = {
             r["doc_id"]: (r["status"], r["status_note"])
             for r in self.conn.execute("SELECT doc_id, status, status_note FROM documents")
