@@ -104,6 +104,13 @@ class IndexLockedError(PilarError):
     exit_code = 4
 
 
+class IndexWriteError(PilarError):
+    """The index could not be written (disk full, quota, file size limit); nothing changed."""
+
+    help = "Free space where the index lives (or move it with --index PATH) and run again."
+    exit_code = 5
+
+
 class IndexCorruptError(PilarError):
     """An index folder is damaged."""
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import array
 import contextlib
+import errno
 import fcntl
 import hashlib
 import itertools
@@ -49,6 +50,7 @@ from pipeline.errors import (
     IndexLockedError,
     IndexMismatchError,
     IndexNotFoundError,
+    IndexWriteError,
     PilarError,
 )
 from pipeline.ingest import expand_paths, ingest_paths
@@ -764,6 +766,13 @@ class _Build:
                 shutil.rmtree(old, ignore_errors=True)
 
 
+def _out_of_space(exc: BaseException) -> bool:
+    """Disk full, quota exceeded or file-size limit, as OSError or as SQLite reports it."""
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+    return "disk is full" in str(exc) or "disk I/O error" in str(exc)
+
+
 def is_record_corpus(path: Path) -> bool:
     """A ``.jsonl`` whose first line is a record with an id and a text (BEIR ``corpus.jsonl``)."""
     if path.suffix.lower() != ".jsonl" or not path.is_file():
@@ -932,7 +941,22 @@ class Index:
         if self._adopt and self._state is not None:
             settings = self._state.settings
         with writer_lock(self.path):
-            report = _Build(self.path, settings, progress).run(paths, remove, rebuild)
+            build = _Build(self.path, settings, progress)
+            try:
+                report = build.run(paths, remove, rebuild)
+            except (OSError, sqlite3.OperationalError) as exc:
+                if not _out_of_space(exc):
+                    raise
+                build._clean_temp()  # the half-written version goes; CURRENT still names the old
+                before = current_version(self.path)
+                raise IndexWriteError(
+                    f"could not write the index at {self.path}: {exc}. "
+                    + (
+                        f"Version {before.name} is unchanged and still served."
+                        if before
+                        else "No version was written."
+                    )
+                ) from exc
         self._load()
         return report
 
