@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SHARED ?= ../shared/data
 
-.PHONY: run test lint bench system-deps install clean
+.PHONY: run test lint bench system-deps install clean lock
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 is required (looked for $(PY))"; exit 1; }
@@ -26,8 +26,9 @@ system-deps:
 	  else echo "Install:$$need (Tesseract with the 'ind' pack for OCR; chromium for the app tests)."; fi; \
 	fi
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[dev,st,ray]'
+# requirements.lock pins every package to the versions `make test` last passed with
+$(STAMP): pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/pip install -q -c requirements.lock -e '.[dev,st,ray]'
 	touch $(STAMP)
 
 install: system-deps $(STAMP)
@@ -53,7 +54,7 @@ lint: install
 	$(BIN)/ruff format --check app.py pipeline tests benchmarks
 
 bench: install
-	$(BIN)/pip install -q -e '.[dev,st,ray,bench]'
+	$(BIN)/pip install -q -c requirements.lock -e '.[dev,st,ray,bench]'
 	$(BIN)/python benchmarks/ingest_throughput.py --shared $(SHARED)
 	$(BIN)/python benchmarks/regulation_structure.py --shared $(SHARED)
 	$(BIN)/python benchmarks/stats_large_csv.py
@@ -65,3 +66,9 @@ bench: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# after a dependency change has passed `make test`: pin what is installed now
+lock:
+	{ echo "# Pilar's tested dependency set: exact versions, used as pip constraints by make run / make test."; \
+	  echo "# Regenerate after changing pyproject.toml and passing make test: make lock"; \
+	  $(BIN)/pip freeze --exclude-editable | grep -v '^-e\|@ \|^pilar=='; } > requirements.lock

@@ -569,6 +569,7 @@ _NOTES = {
         "number": "{n} kalimat memuat angka yang tidak cocok dengan sumbernya",
         "uncited": "{n} kalimat tanpa kutipan yang sah",
         "low": "{n} kalimat kurang didukung oleh sumbernya",
+        "instruction": "{n} kalimat bersandar pada teks yang memberi perintah (kemungkinan injeksi)",
         "reference": "{n} kalimat menyebut peraturan atau pasal yang berbeda dari sumbernya",
         "dropped": "{n} kalimat tidak didukung dihapus dari teks (tetap tercatat di audit)",
     },
@@ -580,6 +581,7 @@ _NOTES = {
         "number": "{n} sentence(s) hold a figure that does not match the source",
         "uncited": "{n} sentence(s) without a valid citation",
         "low": "{n} sentence(s) weakly supported by their sources",
+        "instruction": "{n} sentence(s) rest on text that gives orders (possible injection)",
         "reference": "{n} sentence(s) name a regulation or article other than the source's",
         "dropped": "{n} unsupported sentence(s) left out of the text (kept in the audit)",
     },
@@ -1228,6 +1230,7 @@ def _summary(sections: Sequence[BriefSection], lang: str) -> BriefSummary:
         ("citation_not_in_evidence", "uncited"),
         ("wrong_reference", "reference"),
         ("low_support", "low"),
+        ("source_is_instruction", "instruction"),
     ):
         if codes.get(code):
             line = notes[key].format(n=codes[code])

@@ -326,6 +326,7 @@ ReasonCode = Literal[
     "source_partially_revoked",
     "wrong_reference",
     "llm_judge",
+    "source_is_instruction",
 ]
 
 

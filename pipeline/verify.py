@@ -539,6 +539,17 @@ _SENT_SPLIT = re.compile(
 )
 _WS = re.compile(r"\s+")
 
+INSTRUCTION_RE = re.compile(
+    r"\b(?:abaikan|lupakan|acuhkan)\b.{0,60}?\b(?:instruksi|perintah|arahan|petunjuk)\b"
+    r"|\b(?:ignore|disregard|forget)\b.{0,60}?\b(?:instructions?|prompts?|rules|above)\b"
+    r"|\b(?:tuliskan|tulis|katakan)\s+bahwa\b|\b(?:write|say)\s+that\b"
+    r"|\byou\s+are\s+now\b|\b(?:kamu|anda)\s+(?:sekarang\s+)?adalah\s+(?:asisten|model)\b"
+    r"|\bsystem\s+prompt\b|\bpetunjuk\s+sistem\b",
+    re.IGNORECASE | re.DOTALL,
+)
+"""Sentences that address the model instead of stating something: a passage whose best match
+is one of them cannot support a claim (documents are data, see prompts/system.*.md)."""
+
 
 def split_sentences(text: str, min_words: int = 4) -> list[str]:
     """Sentences of a passage (also split at ayat markers ``(2)`` and new lines).
@@ -769,6 +780,16 @@ def _verify_one(
             Reason(
                 code="low_support",
                 message=f"support {support:.2f} < {cfg.t_high:.2f} (weak)",
+            )
+        )
+
+    if chosen and best_sent and INSTRUCTION_RE.search(best_sent):
+        hard.append(
+            Reason(
+                code="source_is_instruction",
+                message="the passage that matches it is an instruction to the model, not a "
+                "statement of fact (possible prompt injection)",
+                passage=best_i,
             )
         )
 
