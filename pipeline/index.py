@@ -31,6 +31,7 @@ import os
 import re
 import shutil
 import sqlite3
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -880,6 +881,7 @@ class Index:
         self.settings = settings
         self._adopt = adopt
         self._state: _Loaded | None = None
+        self._loading = threading.Lock()  # one thread loads a new version; the others wait
 
     # ----------------------------------------------------------------- opening
 
@@ -909,17 +911,25 @@ class Index:
         return index
 
     def _load(self) -> _Loaded:
-        for _attempt in range(3):
-            version_dir = current_version(self.path)
-            if version_dir is None:
-                raise IndexNotFoundError(f"no index at {self.path}")
-            if self._state is not None and self._state.version_dir == version_dir:
-                return self._state
-            try:
-                self._state = _Loaded(version_dir, self.settings, adopt=self._adopt)
-                return self._state
-            except FileNotFoundError:
-                continue  # a writer replaced the version while we read it; read CURRENT again
+        state = self._state
+        version_dir = current_version(self.path)
+        if state is not None and state.version_dir == version_dir:
+            return state  # the common case: no lock, one small file read
+        # Threads that see a new version (the app's, a server's) load it once, not once each:
+        # twenty loads at once cost twenty times the memory, and numpy's .npy header parsing
+        # (ast.literal_eval) is not thread-safe on CPython 3.11.
+        with self._loading:
+            for _attempt in range(3):
+                version_dir = current_version(self.path)
+                if version_dir is None:
+                    raise IndexNotFoundError(f"no index at {self.path}")
+                if self._state is not None and self._state.version_dir == version_dir:
+                    return self._state
+                try:
+                    self._state = _Loaded(version_dir, self.settings, adopt=self._adopt)
+                    return self._state
+                except FileNotFoundError:
+                    continue  # a writer replaced the version while we read it; read CURRENT
         raise IndexCorruptError(f"index {self.path} changed too often while opening")
 
     def refresh(self) -> None:
