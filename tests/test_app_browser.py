@@ -41,6 +41,8 @@ Arsip digital kota wajib dapat diakses warga paling lambat 14 hari kerja setelah
 
 Pasal 2
 Catatan penyusun: <script>window.__pwned = 1</script><img src=x onerror="window.__pwned=2">
+Lihat <a href="https://phish.example/login">portal resmi</a> atau https://phish.example/masuk
+dan [unduh](https://phish.example/berkas.exe).
 """
 
 
@@ -163,6 +165,10 @@ def test_upload_is_indexed_listed_and_escaped(page, app_url: str, home: Path, tm
     page.wait_for_selector("#results .pilar-hit", timeout=30_000)
     assert "<script>" in page.locator("#results").inner_text()
     assert page.evaluate("window.__pwned") is None
+    # links in a document are shown as text, never as something to click
+    page.locator("#results .pilar-hit summary").first.click()  # the document in context too
+    assert "phish.example" in page.locator("#results").inner_text()
+    assert page.locator("a[href*='phish']").count() == 0
 
     # remove it again: the document leaves the table
     page.get_by_role("tab", name="Pustaka").click()
