@@ -1014,6 +1014,7 @@ def build_app(settings: Settings | None = None, model: Any = None) -> gr.Blocks:
                         audience=audience_v,
                         length=length_v,
                         on_event=events.put,
+                        user=user_of(request),
                     )
                 except Exception as exc:  # shown to the analyst, logged for IT
                     logger.exception("draft failed")

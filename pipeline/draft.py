@@ -26,6 +26,7 @@ The flow, section by section of a template (``prompts/*.toml``):
 from __future__ import annotations
 
 import datetime as _dt
+import getpass
 import logging
 import re
 import time
@@ -613,9 +614,18 @@ class _Run:
     audience: str | None
     started: _dt.datetime
     folder: Path | None
+    user: str | None = None
+    index_version: str | None = None
     drafted: dict[str, _Drafted] = field(default_factory=dict)
     seconds: float = 0.0
     judge_log: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _os_user() -> str | None:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        return None
 
 
 def draft_brief(
@@ -634,6 +644,7 @@ def draft_brief(
     embedder: Embedder | None = None,
     on_event: Callable[[DraftEvent], None] | None = None,
     run_dir: str | Path | bool = True,
+    user: str | None = None,
 ) -> DraftResult:
     """Draft, verify and (with ``run_dir``) save a brief on ``topic`` from ``index``.
 
@@ -644,7 +655,8 @@ def draft_brief(
     ``filters`` apply to every retrieval (same keys as ``pilar search --filter``);
     ``audience`` (e.g. "Bupati dan Sekda") is told to the model; ``length`` scales the answers.
     ``run_dir=True`` writes the run folder under ``draft.runs_dir``; a path writes there;
-    ``False`` writes nothing.
+    ``False`` writes nothing. ``user`` (default: the operating-system account) goes into the
+    audit record with the index version the brief was drafted from.
     """
     topic = re.sub(r"\s+", " ", topic).strip()
     if not topic:
@@ -678,6 +690,8 @@ def draft_brief(
         audience=(audience or "").strip() or None,
         started=started,
         folder=folder,
+        user=user or _os_user(),
+        index_version=index.manifest.get("version"),
     )
     emit = on_event or (lambda event: None)
     t0 = time.perf_counter()
@@ -877,6 +891,8 @@ def _finish(run: _Run, emit: Callable[[DraftEvent], None]) -> DraftResult:
             "template_path": str(tpl.path) if tpl.path else None,
             "lang": tpl.lang,
             "index": str(index.path),
+            "index_version": run.index_version,
+            "user": run.user,
             "filters": run.filters or {},
             "region": run.region,
             "audience": run.audience,

@@ -385,6 +385,8 @@ def test_shared_server_keeps_users_apart(browser, home: Path):
         assert drafts and drafts[-1]["user"] == "ani"
         assert drafts[-1]["version"].startswith("v") and drafts[-1]["topic"].startswith("disiplin")
         assert drafts[-1]["run"].endswith(runs[0].parent.name)
+        record = json.loads((runs[0].parent / "audit.json").read_text())["request"]
+        assert record["user"] == "ani" and record["index_version"] == drafts[-1]["version"]
         indexed = [e for e in log if e["action"] == "index"]
         assert indexed and indexed[-1]["user"] == "budi" and len(indexed[-1]["files"]) == 2
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
