@@ -17,9 +17,10 @@ import logging
 import multiprocessing
 import os
 import signal
+import sys
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -91,6 +92,24 @@ class _Task:
     deadline: float
 
 
+@contextlib.contextmanager
+def _main_file_hidden_if_missing() -> Iterator[None]:
+    """``spawn`` re-runs the parent's ``__main__`` file in the child; for ``python -`` (stdin)
+    or ``python -c`` that "file" does not exist and the child dies at start. The worker needs
+    nothing from ``__main__``, so hide such a path while the child starts."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    spec = getattr(main, "__spec__", None)
+    if main is None or path is None or spec is not None or Path(path).exists():
+        yield
+        return
+    del main.__file__
+    try:
+        yield
+    finally:
+        main.__file__ = path
+
+
 class _Worker:
     """One worker process and the task it is running, if any."""
 
@@ -103,7 +122,8 @@ class _Worker:
             daemon=True,
             name="pilar-ingest",
         )
-        self.process.start()
+        with _main_file_hidden_if_missing():
+            self.process.start()
         child.close()
         self.task: _Task | None = None
         if not self.conn.poll(STARTUP_TIMEOUT_S):

@@ -11,6 +11,7 @@ import pytest
 from pipeline.ingest import IngestReport, expand_paths, ingest_paths, read_file
 from pipeline.ingest.lang import detect_language
 from pipeline.settings import IngestSettings
+from tests.conftest import ROOT, SAMPLES
 from tests.ingest.helpers import (
     EN_TEXT,
     ID_TEXT,
@@ -197,3 +198,28 @@ def test_regulation_md_is_indonesian(shared: Path) -> None:
         doc.title
         == "Peraturan Pemerintah Nomor 11 Tahun 2017 tentang Manajemen Pegawai Negeri Sipil"
     )
+
+
+@pytest.mark.parametrize("how", ["stdin", "-c"])
+def test_batch_works_from_a_stdin_or_c_script(how: str) -> None:
+    """`python - <<EOF` and `python -c` have no main file for spawn to re-run; the workers
+    must start anyway (they once died at start with EOFError)."""
+    import subprocess
+    import sys
+
+    code = (
+        "from pipeline.ingest import ingest_paths\n"
+        f"r = ingest_paths([{str(SAMPLES / 'regulations')!r}])\n"
+        "print(len(r.documents), len(r.skipped))\n"
+    )
+    args = [sys.executable, "-"] if how == "stdin" else [sys.executable, "-c", code]
+    done = subprocess.run(
+        args,
+        input=code if how == "stdin" else None,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["6", "0"]
