@@ -90,6 +90,7 @@ class IndexReport:
     tokens_embedded: int = 0
     embed_seconds: float = 0.0
     seconds: float = 0.0
+    ray_shards: int = 0
     skipped: list[SkippedFile] = field(default_factory=list)
 
     @property
@@ -629,7 +630,17 @@ class _Build:
                 t0 = time.perf_counter()
                 if self.engine is not None:
                     done = 0
-                    for positions, vectors in self.engine.embed([texts[i] for i in order]):
+                    cfg = self.settings.index
+                    run = uuid.uuid4().hex[:12]
+                    shard_dir = (
+                        Path(cfg.ray_shard_dir) / f"pilar-shards-{run}"
+                        if cfg.ray_shard_dir
+                        else None
+                        if cfg.ray_address  # a cluster without shared storage: object store
+                        else self.path / f".tmp-shards-{run}"  # swept by _clean_temp if we die
+                    )
+                    embedded = self.engine.embed([texts[i] for i in order], shard_dir)
+                    for positions, vectors in embedded:
                         part = [order[p] for p in positions]
                         cache.put_many(
                             self.embedder.model_id,
@@ -638,6 +649,9 @@ class _Build:
                         found.update({hashes[i]: v for i, v in zip(part, vectors, strict=True)})
                         done += len(part)
                         self.progress("embed", done, len(order))
+                    report.ray_shards = getattr(self.engine, "shards_read", 0)
+                    if shard_dir is not None:
+                        shutil.rmtree(shard_dir, ignore_errors=True)
                 for start in range(0, len(order) if self.engine is None else 0, batch):
                     part = order[start : start + batch]
                     vectors = self.embedder.embed_documents([texts[i] for i in part])

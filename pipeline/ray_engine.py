@@ -11,8 +11,13 @@ the same code as the local engine, so the index that comes out opens with ``pila
    memory cap as locally) and :func:`pipeline.chunk.chunk_document` on each batch, returning
    documents, their chunks and the skipped files with reasons, as JSON.
 2. **embed**: the texts that the cache does not hold become a dataset; an actor pool (one
-   embedder per actor, loaded once) embeds them in batches. Each batch streams back to the
-   driver, which stores it in the embedding cache at once: a run that dies resumes from there.
+   embedder per actor, loaded once) embeds them in batches and writes each batch as a vector
+   shard (``.npz``: positions and vectors) to a shard folder: by default a temporary folder in
+   the index folder, on a cluster ``PILAR_INDEX__RAY_SHARD_DIR`` on storage every node shares
+   (unset there, vectors come back through Ray's object store instead).
+3. **merge**: the driver reads each shard as Ray reports it written, stores it in the
+   embedding cache at once (a run that dies resumes from there) and deletes it; then it writes
+   one index version from the cache, the same code as the local engine.
 
 Without an address a local Ray starts on this machine (all its CPUs); with one, the job joins
 that cluster (``ray://host:10001`` or ``host:6379``), and the index is written by the driver to
@@ -83,17 +88,31 @@ def _read_batch(batch: dict[str, Any], settings_json: str) -> dict[str, Any]:
 
 
 class _Embed:
-    """Ray actor: one embedder, loaded once, embeds batches of texts."""
+    """Ray actor: one embedder, loaded once, embeds batches of texts.
 
-    def __init__(self, embedder_name: str) -> None:
+    With a shard folder it writes each batch there as one shard (``.npz`` of positions and
+    vectors, written under a temporary name and renamed, so a shard is whole or absent) and
+    returns only the shard's name; without one the vectors travel back in the result."""
+
+    def __init__(self, embedder_name: str, shard_dir: str | None = None) -> None:
         from pipeline.embed import get_embedder
 
         self.embedder = get_embedder(embedder_name)
+        self.shard_dir = Path(shard_dir) if shard_dir else None
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
+        import uuid
+
         texts = [str(t) for t in batch["text"]]
         vectors = np.asarray(self.embedder.embed_documents(texts), dtype=np.float32)
-        return {"i": batch["i"], "vector": vectors}
+        if self.shard_dir is None:
+            return {"i": batch["i"], "vector": vectors}
+        name = f"shard-{uuid.uuid4().hex}.npz"
+        partial = self.shard_dir / f".{name}.partial"
+        with open(partial, "wb") as handle:
+            np.savez(handle, i=np.asarray(batch["i"], dtype=np.int64), vector=vectors)
+        os.replace(partial, self.shard_dir / name)
+        return {"shard": np.array([name], dtype=object), "n": np.array([len(texts)])}
 
 
 class RayEngine:
@@ -161,18 +180,31 @@ class RayEngine:
         out.skipped.sort(key=lambda s: order.get(str(s.source), len(order)))
         return out
 
-    def embed(self, texts: Sequence[str]) -> Iterator[tuple[list[int], np.ndarray]]:
-        """(positions, vectors) batch by batch, as the actors finish them."""
+    def embed(
+        self, texts: Sequence[str], shard_dir: Path | None = None
+    ) -> Iterator[tuple[list[int], np.ndarray]]:
+        """(positions, vectors) batch by batch, as the actors finish them.
+
+        With ``shard_dir`` the actors write their batches there as vector shards and the
+        driver reads each shard back (and deletes it) as soon as Ray reports it written;
+        ``self.shards_read`` counts them. Without it the vectors come through the object store.
+        """
         import ray
         from ray.data import ActorPoolStrategy
 
+        self.shards_read = 0
         if not texts:
             return
         cfg = self.settings.index
+        if shard_dir is not None:
+            shard_dir.mkdir(parents=True, exist_ok=True)
         ds = ray.data.from_items([{"i": i, "text": t} for i, t in enumerate(texts)])
         ds = ds.map_batches(
             _Embed,
-            fn_constructor_kwargs={"embedder_name": cfg.embedder},
+            fn_constructor_kwargs={
+                "embedder_name": cfg.embedder,
+                "shard_dir": str(shard_dir) if shard_dir else None,
+            },
             batch_size=max(1, cfg.embed_batch),
             batch_format="numpy",
             compute=ActorPoolStrategy(size=max(1, cfg.ray_embed_actors)),
@@ -180,4 +212,13 @@ class RayEngine:
             max_task_retries=3,
         )
         for batch in ds.iter_batches(batch_format="numpy", batch_size=None):
-            yield [int(i) for i in batch["i"]], np.asarray(batch["vector"], dtype=np.float32)
+            if shard_dir is None:
+                yield [int(i) for i in batch["i"]], np.asarray(batch["vector"], dtype=np.float32)
+                continue
+            for name in batch["shard"]:
+                path = shard_dir / str(name)
+                with np.load(path, allow_pickle=False) as shard:
+                    positions, vectors = shard["i"], shard["vector"]
+                yield [int(i) for i in positions], np.asarray(vectors, dtype=np.float32)
+                path.unlink()
+                self.shards_read += 1

@@ -112,6 +112,13 @@ class IndexSettings(Section):
     ray_embed_actors: int = Field(
         1, description="Embedding actors (one model each); raise it on a cluster."
     )
+    ray_shard_dir: Path | None = Field(
+        None,
+        description="Where Ray's embedding actors write their vector shards. Default: a "
+        "temporary folder in the index folder for a local Ray; on a cluster give a folder that "
+        "every node and the driver share (NFS), or leave it unset to pass vectors back through "
+        "Ray's object store.",
+    )
     keep_versions: int = Field(2, description="Old index versions kept for open readers.")
     embed_heading: bool = Field(
         True, description="Prefix each chunk with its regulation title and BAB when embedding."

@@ -58,6 +58,9 @@ def test_ray_and_local_engines_build_the_same_index(
 
     # a worker died once (the fault hook) and Ray retried it: nothing was lost
     assert ray_session.exists()
+    # the embedding actors wrote their batches as vector shards, merged and then removed
+    assert ray_report.ray_shards >= ray_report.chunks_embedded // 32 > 0
+    assert not list((tmp_path / "ray").glob(".tmp-shards-*"))
     assert ray_report.documents_added == local_report.documents_added
     assert ray_report.chunks_total == local_report.chunks_total > 100
 
@@ -83,3 +86,29 @@ def test_ray_and_local_engines_build_the_same_index(
     assert again.documents_unchanged == local_report.documents_added
     assert again.chunks_embedded == 0
     assert Index.open(tmp_path / "ray").info()["counts"]["chunks"] == ray_report.chunks_total
+
+
+def test_vector_shards_or_object_store_give_the_same_vectors(
+    tmp_path: Path, ray_session: Path
+) -> None:
+    """On a cluster with shared storage the actors write shards to PILAR_INDEX__RAY_SHARD_DIR;
+    without it the vectors come back through Ray's object store. Both give what the embedder
+    gives, in order, and a shard is deleted once read."""
+    import numpy as np
+
+    from pipeline.embed import get_embedder
+    from pipeline.ray_engine import RayEngine
+
+    settings = load_settings(index={"embedder": "hash", "engine": "ray", "embed_batch": 4})
+    engine = RayEngine(settings)
+    texts = [f"Pasal {i} pegawai wajib hadir tepat waktu nomor {i}" for i in range(10)]
+    expected = np.asarray(get_embedder("hash").embed_documents(texts), dtype=np.float32)
+    for shard_dir in (tmp_path / "bersama", None):
+        got = np.zeros_like(expected)
+        for positions, vectors in engine.embed(texts, shard_dir):
+            got[positions] = vectors
+        assert np.allclose(got, expected)
+        if shard_dir is not None:
+            assert engine.shards_read == 3 and not list(shard_dir.iterdir())
+        else:
+            assert engine.shards_read == 0
