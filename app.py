@@ -12,6 +12,7 @@ their own; ``build_app`` wires them to Gradio components.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import html
 import json
 import logging
@@ -577,12 +578,22 @@ def _run_folder(result: DraftResult) -> str | None:
     return str(path.parent) if path else None
 
 
-def private_copy(path: Path) -> str:
+_DOWNLOADS = Path(tempfile.gettempdir()) / f"pilar-downloads-{os.getpid()}"
+
+
+def private_copy(path: Path, keep_s: float = 3600) -> str:
     """A copy of a run file in a fresh temporary folder, for Gradio to hand to this session only.
 
     Run folders are never served by path (they are ``blocked_paths``); Gradio moves the copy into
-    its cache under an unguessable name that only this session's page receives."""
-    folder = Path(tempfile.mkdtemp(prefix="pilar-dl-"))
+    its cache under an unguessable name that only this session's page receives. Copies older
+    than ``keep_s`` are swept here, so the temporary folder does not grow with every draft."""
+    _DOWNLOADS.mkdir(parents=True, exist_ok=True)
+    now = time.time()
+    for old in _DOWNLOADS.iterdir():
+        with contextlib.suppress(OSError):
+            if now - old.stat().st_mtime > keep_s:
+                shutil.rmtree(old, ignore_errors=True)
+    folder = Path(tempfile.mkdtemp(dir=_DOWNLOADS))
     target = folder / path.name
     shutil.copyfile(path, target)
     return str(target)

@@ -235,24 +235,16 @@ def _amendment_chunks(
     if not changes:
         yield from _pasal_chunks(doc, reg, pasal, heading, None, settings)
         return
-    intro = pasal.text[: changes[0][1]]
-    for piece, suffix in _parts(intro, settings):
-        yield _make(
-            doc,
-            "pasal",
-            piece,
-            f"{reg.label} Pasal I{suffix}",
-            pasal.char_start,
-            pasal.char_end,
-            pasal="I",
-            heading=heading,
-        )
+    # the introduction ("Beberapa ketentuan … diubah sebagai berikut:"), then each change
+    parts = [("I", f"{reg.label} Pasal I", pasal.text[: changes[0][1]])]
     for number, start, end in changes:
         text = pasal.text[start:end]
         touched = changed_pasal(text)
         citation = f"{reg.label} Pasal I angka {number}"
         if touched:
             citation += f" (Pasal {touched} {target})".replace("  ", " ").replace(" )", ")")
+        parts.append((f"I angka {number}", citation, text))
+    for label, citation, text in parts:
         for piece, suffix in _parts(text, settings):
             yield _make(
                 doc,
@@ -261,7 +253,7 @@ def _amendment_chunks(
                 citation + suffix,
                 pasal.char_start,
                 pasal.char_end,
-                pasal=f"I angka {number}",
+                pasal=label,
                 heading=heading,
             )
 

@@ -785,7 +785,7 @@ def _out_of_space(exc: BaseException) -> bool:
     """Disk full, quota exceeded or file-size limit, as OSError or as SQLite reports it."""
     if isinstance(exc, OSError):
         return exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
-    return "disk is full" in str(exc) or "disk I/O error" in str(exc)
+    return "disk is full" in str(exc)  # SQLITE_FULL; an I/O error may be anything
 
 
 def is_record_corpus(path: Path) -> bool:
@@ -1171,6 +1171,26 @@ class _Loaded:
         }
         self.chunk_notes: dict[int, str] = {}
         self.penalty = self._penalties(settings)
+        self._flat: np.ndarray | None = None
+
+    def flat_vectors(self) -> np.ndarray | None:
+        """The vectors of an exact (``IndexFlatIP``) index as a numpy array, copied once;
+        ``None`` for the approximate types.
+
+        A copy, not a view of FAISS's buffer: numpy asks the kernel for huge pages for large
+        arrays (transparent huge pages, "madvise" mode), and one query's product over it runs
+        ~4× faster than over FAISS's 4 KB-paged buffer (5.8 vs 21.8 ms at 100k vectors). The
+        cost is the vectors twice in memory, for exact indexes only (below
+        ``auto_threshold`` chunks unless set).
+        """
+        import faiss
+
+        if type(self.faiss) is not faiss.IndexFlatIP or self.faiss.ntotal == 0:
+            return None
+        if self._flat is None:
+            n, d = self.faiss.ntotal, self.faiss.d
+            self._flat = np.array(faiss.rev_swig_ptr(self.faiss.get_xb(), n * d).reshape(n, d))
+        return self._flat
 
     def _penalties(self, settings: Settings) -> np.ndarray:
         """Per-chunk demotion (in ranks) and chunk-level status, from the relations.

@@ -220,7 +220,7 @@ def _dense(
 
     query = np.ascontiguousarray(vector[None, :], dtype=np.float32)
     n = min(n, state.n)
-    flat = _flat_vectors(state)
+    flat = state.flat_vectors()
     if flat is not None:
         # one query against exact search, as one matrix-vector product in numpy's own SIMD loop
         # (einsum): no BLAS or OpenMP threads that keep spinning afterwards and slow the next
@@ -249,27 +249,6 @@ def _dense(
             params = faiss.SearchParameters(sel=selector)
         scores, ids = state.faiss.search(query, min(n, len(allowed)), params=params)
     return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
-
-
-def _flat_vectors(state: _Loaded) -> np.ndarray | None:
-    """The (n, d) vectors of an exact FAISS index as a numpy array; ``None`` for other types."""
-    import faiss
-
-    index = state.faiss
-    if type(index) is not faiss.IndexFlatIP or index.ntotal == 0:
-        return None
-    view = getattr(state, "_flat_view", None)
-    if view is None or len(view) != index.ntotal:
-        # a copy, not a view of FAISS's buffer: numpy asks the kernel for huge pages for large
-        # arrays (transparent huge pages, "madvise" mode), and the product over it runs ~4×
-        # faster than over FAISS's 4 KB-paged buffer (5.8 vs 21.8 ms at 100k vectors, 2 cores)
-        view = np.array(
-            faiss.rev_swig_ptr(index.get_xb(), index.ntotal * index.d).reshape(
-                index.ntotal, index.d
-            )
-        )
-        state._flat_view = view
-    return view
 
 
 def _bm25(state: _Loaded, query: str, n: int, mask: np.ndarray | None) -> list[tuple[int, float]]:

@@ -211,3 +211,19 @@ def test_launch_blocks_runs_uploads_and_indexes_and_knows_every_user(tmp_path) -
     assert str(s.index.root.resolve()) in blocked
     assert "allowed_paths" not in kwargs
     assert kwargs["auth"] == [("admin", "x1"), ("ani", "x2"), ("budi", "x3")]
+
+
+def test_private_download_copies_are_swept(tmp_path) -> None:
+    import os
+    from pathlib import Path
+
+    import app
+
+    source = tmp_path / "brief.md"
+    source.write_text("# Ringkasan\n")
+    first = Path(app.private_copy(source))
+    assert first.read_text() == "# Ringkasan\n" and first.parent.parent == app._DOWNLOADS
+    old = os.stat(first.parent).st_mtime - 7200
+    os.utime(first.parent, (old, old))  # two hours old
+    second = Path(app.private_copy(source))
+    assert second.exists() and not first.exists()
