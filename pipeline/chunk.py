@@ -22,7 +22,7 @@ from pipeline.legal import changed_pasal, split_changes
 from pipeline.settings import ChunkSettings
 from pipeline.types import Chunk, ChunkKind, Document, Pasal, Regulation, Table
 
-CHUNKER_VERSION = "2"
+CHUNKER_VERSION = "3"
 _CUKUP_JELAS = re.compile(r"^\W*cukup\s*\W*jelas\W*$", re.IGNORECASE)
 
 
@@ -236,15 +236,16 @@ def _amendment_chunks(
         yield from _pasal_chunks(doc, reg, pasal, heading, None, settings)
         return
     # the introduction ("Beberapa ketentuan … diubah sebagai berikut:"), then each change
-    parts = [("I", f"{reg.label} Pasal I", pasal.text[: changes[0][1]])]
+    parts = [("I", f"{reg.label} Pasal I", pasal.text[: changes[0][1]], None)]
     for number, start, end in changes:
         text = pasal.text[start:end]
         touched = changed_pasal(text)
         citation = f"{reg.label} Pasal I angka {number}"
         if touched:
             citation += f" (Pasal {touched} {target})".replace("  ", " ").replace(" )", ")")
-        parts.append((f"I angka {number}", citation, text))
-    for label, citation, text in parts:
+        amends = f"{target} Pasal {touched}" if touched and target else None
+        parts.append((f"I angka {number}", citation, text, amends))
+    for label, citation, text, amends in parts:
         for piece, suffix in _parts(text, settings):
             yield _make(
                 doc,
@@ -255,6 +256,7 @@ def _amendment_chunks(
                 pasal.char_end,
                 pasal=label,
                 heading=heading,
+                amends=amends,
             )
 
 

@@ -1171,6 +1171,7 @@ class _Loaded:
         }
         self.chunk_notes: dict[int, str] = {}
         self.penalty = self._penalties(settings)
+        self.amended_by = self._amendment_links()
         self._flat: np.ndarray | None = None
 
     def flat_vectors(self) -> np.ndarray | None:
@@ -1263,6 +1264,54 @@ class _Loaded:
                 elif not bab_set and not pasal_set and rel["exception"]:
                     penalty[pos] = revoked  # revoked except what the exception keeps
         return penalty
+
+    def _amendment_links(self) -> dict[int, list[int]]:
+        """Chunk of an amended Pasal → the chunks of the changes that rewrote it.
+
+        A change of an amending law ("UU 13/2022 Pasal I angka 11 (Pasal 85 UU 12/2011)") is the
+        wording in force of the Pasal it names (``Chunk.amends``). Only the documents that are
+        the source of an "amends" relation are read, so a large index pays little.
+        """
+        sources = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT DISTINCT source_doc FROM relations WHERE type = 'amends'"
+            )
+        ]
+        if not sources:
+            return {}
+        marks = ",".join("?" * len(sources))
+        wanted: dict[tuple[str, str], list[int]] = {}
+        for pos, amends in self.conn.execute(
+            f"SELECT pos, json_extract(json, '$.amends') FROM chunks WHERE doc_id IN ({marks}) "
+            "AND json_extract(json, '$.amends') IS NOT NULL",
+            sources,
+        ):
+            label, _, pasal = amends.rpartition(" Pasal ")
+            wanted.setdefault((label, pasal), []).append(pos)
+        if not wanted:
+            return {}
+        docs = {
+            f"{r['jenis']} {r['nomor']}/{r['tahun']}": r["doc_id"]
+            for r in self.conn.execute(
+                "SELECT doc_id, jenis, nomor, tahun FROM documents WHERE jenis IS NOT NULL"
+            )
+        }
+        by_doc: dict[str, list[tuple[str, list[int]]]] = {}
+        for (label, pasal), changes in wanted.items():
+            if label in docs:
+                by_doc.setdefault(docs[label], []).append((pasal, changes))
+        links: dict[int, list[int]] = {}
+        for doc_id, items in by_doc.items():
+            changes_of = dict(items)
+            for pos, pasal in self.conn.execute(
+                "SELECT pos, json_extract(json, '$.pasal') FROM chunks "
+                "WHERE doc_id = ? AND kind IN ('pasal', 'ayat')",
+                (doc_id,),
+            ):
+                if pasal in changes_of:
+                    links[pos] = changes_of[pasal]
+        return links
 
     def _check(self, settings: Settings) -> None:
         m = self.manifest

@@ -13,7 +13,9 @@
 4. A matching Penjelasan lifts its Pasal: the hit is the Pasal (the norm an analyst cites),
    noting the Penjelasan in ``Hit.via``. English questions are expanded with Indonesian terms
    (``pipeline.glossary``) before both retrievers see them.
-5. Optionally, maximal marginal relevance diversifies the final list.
+5. An amended Pasal that matches lifts the change of the amending law that rewrote it (its
+   wording in force, ``Chunk.amends``) to just above it.
+6. Optionally, maximal marginal relevance diversifies the final list.
 """
 
 from __future__ import annotations
@@ -157,6 +159,13 @@ def search(
             if score > fused.get(target, 0.0):
                 fused[target] = score
                 via[target] = pos
+    if settings.lift_amendments:
+        # an amended Pasal that matches brings the change that rewrote it (its wording in force)
+        # to just above it: the analyst sees the rule now, then what it replaced
+        for pos, score in list(fused.items()):
+            for change in state.amended_by.get(pos, ()):
+                if (mask is None or mask[change]) and fused.get(change, 0.0) <= score:
+                    fused[change] = score * (1 + 1e-9) + 1e-12
     ordered = sorted(fused, key=lambda p: (-fused[p], p))
     if settings.mmr and query_vector is not None:
         ordered = _mmr(

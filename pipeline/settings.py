@@ -140,6 +140,11 @@ class RetrieveSettings(Section):
         description="A Penjelasan that matches lifts its Pasal: the hit is the Pasal (the norm "
         "an analyst cites), with the Penjelasan noted.",
     )
+    lift_amendments: bool = Field(
+        True,
+        description="An amended Pasal that matches lifts the amending law's change that rewrote "
+        "it (its wording in force) to just above it.",
+    )
     revoked_penalty: int = Field(
         10,
         description="Chunks of revoked regulations are ranked as if this many places lower in each "

@@ -209,6 +209,11 @@ class Chunk(Record):
     penjelasan: str | None = Field(default=None, description="id of the linked Penjelasan chunk")
     heading: str | None = None
     region: str | None = None
+    amends: str | None = Field(
+        default=None,
+        description="for a change made by an amending law: the Pasal it rewrites, e.g. "
+        "'UU 12/2011 Pasal 85' (this chunk is that Pasal's wording in force)",
+    )
 
 
 # --------------------------------------------------------------------------- statistics
@@ -311,6 +316,7 @@ class Hit(Record):
             "dense_rank": self.dense_rank,
             "bm25_rank": self.bm25_rank,
             "via_penjelasan": self.via,
+            "amends": c.amends,
         }
 
 

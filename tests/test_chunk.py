@@ -92,6 +92,9 @@ def test_amending_law_chunks_per_change() -> None:
     assert "UU 19/2016 Pasal I angka 2 (Pasal 45 UU 11/2008)" in citations
     change = next(c for c in chunks if c.citation.startswith("UU 19/2016 Pasal I angka 2"))
     assert "Rp750.000.000,00" in change.text
+    assert change.amends == "UU 11/2008 Pasal 45"  # the Pasal whose wording in force it is
+    intro = next(c for c in chunks if c.citation == "UU 19/2016 Pasal I")
+    assert intro.amends is None
 
 
 def test_plain_document_sections_pages_and_overlap() -> None:

@@ -295,6 +295,48 @@ def test_amended_pasal_is_labelled_and_demoted(tmp_path: Path, corpus: Path) -> 
     )
 
 
+def test_matching_amended_pasal_lifts_the_change_that_rewrote_it(
+    tmp_path: Path, corpus: Path
+) -> None:
+    # the old Pasal 45 alone holds the query's words; the change of UU 19/2016 that rewrote it
+    # shares none of them, so only the amendment link can bring it up
+    pasal = "\n\n".join(
+        f"Pasal {n}\n"
+        + (
+            "Kurungan karantina zamrud bagi penyebar kabar bohong."
+            if n == 45
+            else f"Ketentuan nomor {n} tentang hal lain."
+        )
+        for n in range(1, 47)
+    )
+    (corpus / "uu-11-2008.md").write_text(
+        "UNDANG-UNDANG REPUBLIK INDONESIA\nNOMOR 11 TAHUN 2008\nTENTANG\nINFORMASI DAN TRANSAKSI ELEKTRONIK\n\n"
+        f"MEMUTUSKAN:\n\nBAB I\nKETENTUAN UMUM\n\n{pasal}\n"
+    )
+    settings = settings_for(tmp_path)
+    index = Index.open("ite", settings, create=True)
+    index.add([corpus])
+    query = "kurungan karantina zamrud kabar bohong"
+
+    hits = index.search(query, k=5, mode="bm25")
+    old = next(h for h in hits if h.chunk.tahun == 2008 and h.chunk.pasal == "45")
+    above = hits[old.rank - 2]
+    assert above.chunk.amends == "UU 11/2008 Pasal 45" and above.chunk.tahun == 2016
+    assert above.to_json()["amends"] == "UU 11/2008 Pasal 45"
+    assert above.bm25_rank is None  # it did not match by itself: the link brought it
+
+    # off by setting, or filtered out, the change stays where its own text puts it
+    plain = Index.open(
+        "ite",
+        settings.model_copy(
+            update={"retrieve": settings.retrieve.model_copy(update={"lift_amendments": False})}
+        ),
+    )
+    assert not any(h.chunk.amends for h in plain.search(query, k=5, mode="bm25"))
+    only_2008 = index.search(query, k=5, mode="bm25", filters={"tahun": 2008})
+    assert all(h.chunk.tahun == 2008 for h in only_2008)
+
+
 def test_mmr_diversifies(tmp_path: Path, corpus: Path) -> None:
     for i in range(4):  # near-duplicates of one Pasal
         (corpus / f"salinan-{i}.md").write_text(
