@@ -1266,7 +1266,7 @@ class _Loaded:
         return penalty
 
     def _amendment_links(self) -> dict[int, list[int]]:
-        """Chunk of an amended Pasal → the chunks of the changes that rewrote it.
+        """Chunk of an amended Pasal → the chunks of the changes that rewrote it, newest first.
 
         A change of an amending law ("UU 13/2022 Pasal I angka 11 (Pasal 85 UU 12/2011)") is the
         wording in force of the Pasal it names (``Chunk.amends``). Only the documents that are
@@ -1311,6 +1311,9 @@ class _Loaded:
             ):
                 if pasal in changes_of:
                     links[pos] = changes_of[pasal]
+        tahun = self.meta["tahun"]
+        for changes in links.values():  # the newest change first: its wording is the one in force
+            changes.sort(key=lambda c: (-int(tahun[c]), c))
         return links
 
     def _check(self, settings: Settings) -> None:

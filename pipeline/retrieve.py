@@ -163,9 +163,11 @@ def search(
         # an amended Pasal that matches brings the change that rewrote it (its wording in force)
         # to just above it: the analyst sees the rule now, then what it replaced
         for pos, score in list(fused.items()):
-            for change in state.amended_by.get(pos, ()):
-                if (mask is None or mask[change]) and fused.get(change, 0.0) <= score:
-                    fused[change] = score * (1 + 1e-9) + 1e-12
+            changes = state.amended_by.get(pos, ())
+            for i, change in enumerate(changes):  # newest first
+                lifted = score * (1 + 1e-9 * (len(changes) - i)) + 1e-12
+                if (mask is None or mask[change]) and fused.get(change, 0.0) < lifted:
+                    fused[change] = lifted
     ordered = sorted(fused, key=lambda p: (-fused[p], p))
     if settings.mmr and query_vector is not None:
         ordered = _mmr(
