@@ -25,6 +25,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from pipeline.errors import IndexMismatchError  # noqa: E402
 from pipeline.evaluate import collapse, evaluate, hit_keys, load_beir_queries, load_qrels  # noqa: E402
 from pipeline.index import Index  # noqa: E402
 from pipeline.settings import load_settings  # noqa: E402
@@ -76,7 +77,10 @@ def pilar_index(name: str, spec: dict[str, Any]) -> tuple[Index, dict[str, Any]]
     settings = load_settings(index={"root": str(CACHE)})
     index = Index.open(name, settings, create=True)
     start = time.perf_counter()
-    report = index.add(spec["corpus"])
+    try:
+        report = index.add(spec["corpus"])
+    except IndexMismatchError:  # a newer chunker: re-chunk; unchanged texts keep their vectors
+        report = index.add(spec["corpus"], rebuild=True)
     return index, {
         "build_seconds": round(time.perf_counter() - start, 1),
         "chunks": report.chunks_total,
