@@ -595,11 +595,14 @@ class _Build:
         problems = []
         if manifest["embedder"] != self.embedder.model_id:
             problems.append(f"embedder {manifest['embedder']!r} ≠ {self.embedder.model_id!r}")
-        if (
-            manifest["chunker"]["version"] != CHUNKER_VERSION
-            or manifest["chunker"]["settings"] != self.settings.chunk.model_dump()
-        ):
-            problems.append("chunker version or chunk settings changed")
+        if manifest["chunker"]["version"] != CHUNKER_VERSION:
+            problems.append(
+                f"it was chunked by chunker version {manifest['chunker']['version']}, this Pilar "
+                f"chunks with version {CHUNKER_VERSION} (rebuilding re-chunks every file; the "
+                "vectors of unchanged texts come from the index's cache)"
+            )
+        elif manifest["chunker"]["settings"] != self.settings.chunk.model_dump():
+            problems.append("the chunk settings changed")
         if manifest["bm25"]["analyzer"] != self.analyzer.name:
             problems.append(
                 f"BM25 analyzer {manifest['bm25']['analyzer']!r} ≠ {self.analyzer.name!r}"

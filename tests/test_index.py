@@ -139,6 +139,20 @@ def test_manifest_mismatch_is_refused(built: Index, tmp_path: Path) -> None:
     assert adopted.search("KASN", k=1)[0].chunk.jenis == "UU"
 
 
+def test_an_older_chunker_asks_for_a_rebuild_that_reuses_the_vectors(
+    built: Index, corpus: Path
+) -> None:
+    version = current_version(built.path)
+    manifest = json.loads((version / "manifest.json").read_text())
+    manifest["chunker"]["version"] = "1"
+    (version / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(IndexMismatchError, match="chunker version 1.*version " + CHUNKER_VERSION):
+        built.add([corpus])
+    report = built.add([corpus], rebuild=True)
+    assert report.chunks_total > 20 and report.chunks_embedded == 0  # all from the cache
+    assert built.manifest["chunker"]["version"] == CHUNKER_VERSION
+
+
 def test_missing_index(tmp_path: Path) -> None:
     with pytest.raises(IndexNotFoundError):
         Index.open("tidak-ada", settings_for(tmp_path))
