@@ -4,7 +4,9 @@
    mask over chunk positions; FAISS searches only inside it (``IDSelectorBatch``) and BM25
    scores outside it are dropped.
 2. Each retriever gives its top ``candidates``; reciprocal rank fusion (or a weighted sum of
-   min-max normalised scores) merges them.
+   min-max normalised scores) merges them. BM25 weighs more for a question where its best
+   passage scores far above its second (a rare word, a name, a number matched): there the
+   lexical match is the better evidence.
 3. A chunk of a revoked regulation is demoted — in each ranking it counts as if it stood
    ``revoked_penalty`` places lower (``partial_penalty`` when partially revoked) — and labelled,
    never hidden: analysts ask about history too. A question that asks about the rule now
@@ -128,13 +130,17 @@ def search(
         sparse = _bm25(state, query, candidates, mask)
 
     scale = _in_force_scale(query, settings.current_intent_factor)
+    bm25_weight = settings.bm25_weight
+    ratio = settings.bm25_confident_ratio
+    if ratio > 0 and len(sparse) >= 2 and sparse[0][1] >= ratio * sparse[1][1]:
+        bm25_weight = settings.bm25_confident_weight  # one passage stands out lexically
 
     def penalty(pos: int) -> int:
         return int(state.penalty[pos] * scale)
 
     fused: dict[int, float] = {}
     if mode == "hybrid" and settings.fusion == "weighted":
-        for weight, ranked in ((settings.dense_weight, dense), (settings.bm25_weight, sparse)):
+        for weight, ranked in ((settings.dense_weight, dense), (bm25_weight, sparse)):
             if not ranked:
                 continue
             scores = np.array([s for _, s in ranked])
@@ -146,7 +152,7 @@ def search(
             fused[pos] *= settings.rrf_k / (settings.rrf_k + penalty(pos))
     else:
         # reciprocal rank fusion; a revoked chunk counts as if ranked `penalty` places lower
-        for weight, ranked in ((settings.dense_weight, dense), (settings.bm25_weight, sparse)):
+        for weight, ranked in ((settings.dense_weight, dense), (bm25_weight, sparse)):
             for rank, (pos, _score) in enumerate(ranked, 1):
                 fused[pos] = fused.get(pos, 0.0) + weight / (settings.rrf_k + rank + penalty(pos))
     via: dict[int, int] = {}

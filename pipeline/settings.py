@@ -132,6 +132,15 @@ class RetrieveSettings(Section):
     rrf_k: int = Field(10, description="Reciprocal rank fusion constant (chosen on a dev split).")
     dense_weight: float = Field(1.0, description="Weight of the dense ranking in fusion.")
     bm25_weight: float = Field(0.5, description="Weight of the BM25 ranking in fusion.")
+    bm25_confident_ratio: float = Field(
+        1.4,
+        description="When BM25's best score is at least this many times its second (a rare "
+        "word, a name or a number matched one passage), BM25 gets bm25_confident_weight for "
+        "that question. 0 turns it off. Chosen on the regulation and FacQA questions.",
+    )
+    bm25_confident_weight: float = Field(
+        2.0, description="Weight of the BM25 ranking for a question where BM25 is confident."
+    )
     expand_english: bool = Field(
         True, description="Add Indonesian glossary terms to questions that are not Indonesian."
     )

@@ -130,6 +130,34 @@ def test_search_modes_and_hit_fields(built: Index) -> None:
     assert built.search("Komisi Aparatur Sipil Negara", k=3, mode="dense")[0].bm25_rank is None
 
 
+@pytest.mark.parametrize(
+    ("query", "confident"),
+    [
+        ("KASN beranggotakan 7 (tujuh) orang", True),  # a rare word and a number
+        ("pegawai negeri sipil disiplin hukuman kerja", False),  # words every Pasal has
+    ],
+)
+def test_bm25_weighs_more_when_one_passage_stands_out(
+    built: Index, query: str, confident: bool
+) -> None:
+    from pipeline.retrieve import _bm25
+
+    s = built.settings.retrieve
+    sparse = _bm25(built._load(), query, s.candidates, None)
+    assert (sparse[0][1] >= s.bm25_confident_ratio * sparse[1][1]) is confident
+    weight = s.bm25_confident_weight if confident else s.bm25_weight
+    checked = 0
+    for hit in built.search(query, k=10):
+        if hit.via or hit.status != "in_force" or hit.chunk.amends:
+            continue  # folded, demoted or lifted: not a plain fusion score
+        expected = s.dense_weight / (s.rrf_k + hit.dense_rank) if hit.dense_rank else 0.0
+        if hit.bm25_rank:
+            expected += weight / (s.rrf_k + hit.bm25_rank)
+        assert hit.score == pytest.approx(expected)
+        checked += hit.bm25_rank is not None
+    assert checked >= 3
+
+
 def test_manifest_mismatch_is_refused(built: Index, tmp_path: Path) -> None:
     with pytest.raises(IndexMismatchError, match="embedder"):
         Index.open("uji", settings_for(tmp_path, embedder="hash:128"))
