@@ -3,13 +3,16 @@
 trafilatura's XML output keeps the structure we need — ``<head rend="h2">`` headings, paragraphs,
 lists and ``<table>``s — so text, headings and tables come from one pass. When trafilatura finds
 no main content (a bare fragment, a page that is all table), the whole ``<body>`` is turned into
-plain text with lxml, without scripts, styles and navigation.
+plain text with lxml, without scripts, styles and navigation. A page nested deeper than lxml's
+tree allows (libxml2 stops at 256 levels and drops the rest) is read by a streaming parser
+(``html.parser``), which keeps no tree and so has no depth to run out of.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 from lxml import etree
@@ -123,6 +126,50 @@ def _from_lxml(tree: lxml_html.HtmlElement) -> _Builder:
     return builder
 
 
+class _Stream(HTMLParser):
+    """Text of a page as a stream of tags: blocks and headings, no tree, no depth limit."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.builder = _Builder()
+        self.buffer: list[str] = []
+        self.skip = 0  # inside script, style, nav…
+        self.heading: int | None = None
+
+    def _flush(self) -> None:
+        text = " ".join("".join(self.buffer).split())
+        self.buffer = []
+        if text:
+            self.builder.add(text, heading_level=self.heading)
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in _DROP_TAGS:
+            self.skip += 1
+        elif tag in _BLOCK_TAGS:
+            self._flush()
+            if re.fullmatch(r"h[1-6]", tag):
+                self.heading = int(tag[1])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _DROP_TAGS:
+            self.skip = max(0, self.skip - 1)
+        elif tag in _BLOCK_TAGS:
+            self._flush()
+            self.heading = None
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.buffer.append(data)
+
+
+def _from_stream(markup: str) -> _Builder:
+    stream = _Stream()
+    stream.feed(markup)
+    stream.close()
+    stream._flush()
+    return stream.builder
+
+
 class HtmlReader:
     """``.html`` / ``.htm``: main content, ``<h1>``–``<h6>`` headings, tables, ``<title>``."""
 
@@ -168,6 +215,11 @@ class HtmlReader:
         if builder is None or not builder.text.strip():
             warnings.append("no main content found; used the whole page text")
             builder = _from_lxml(tree)
+        if not builder.text.strip():
+            streamed = _from_stream(markup)
+            if streamed.text.strip():
+                warnings.append("page too deeply nested for a tree; read as a stream of tags")
+                builder = streamed
         return RawDocument(
             pages=[RawPage(builder.text)],
             media_type=self.media_type,

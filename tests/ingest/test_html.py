@@ -84,3 +84,20 @@ def test_fallback_when_trafilatura_finds_nothing(
         assert doc.text[offset : offset + len(text)] == text
     assert doc.tables[0].rows == [["Aceh", "12,5"]]
     assert any("no main content" in w for w in doc.warnings)
+
+
+def test_a_page_too_deep_for_a_tree_is_read_as_a_stream(tmp_path: Path) -> None:
+    # libxml2 keeps 256 levels; the text 100,000 levels down used to come out empty
+    path = tmp_path / "dalam.html"
+    path.write_text(
+        "<html><body><script>JANGAN_MASUK</script>"
+        + "<div>" * 100_000
+        + "<h2>Ketentuan</h2><p>Pasal 1 teks yang dalam.</p>"
+        + "</div>" * 100_000
+        + "</body></html>",
+        encoding="utf-8",
+    )
+    doc = read_file(path)
+    assert "Pasal 1 teks yang dalam." in doc.text and "JANGAN_MASUK" not in doc.text
+    assert [(lvl, txt) for lvl, _, txt in doc.headings] == [(2, "Ketentuan")]
+    assert any("stream of tags" in w for w in doc.warnings)
