@@ -13,16 +13,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -38,59 +33,22 @@ QUERIES = [
 REPLY = "Disiplin PNS adalah kesanggupan PNS untuk menaati kewajiban dan menghindari larangan [1]."
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_app(home: Path, users: dict[str, str]) -> tuple[subprocess.Popen, str]:
     """Index the samples with the hash embedder and serve app.py from ``home``."""
-    env = {**os.environ, "PILAR_INDEX__EMBEDDER": "hash", "GRADIO_ANALYTICS_ENABLED": "False"}
-    pilar = Path(sys.executable).with_name("pilar")
-    cmd = [str(pilar)] if pilar.exists() else [sys.executable, "-m", "pipeline.cli"]
-    subprocess.run(
-        [*cmd, "index", str(ROOT / "samples" / "regulations"), str(ROOT / "samples" / "stats"),
-         "--index", str(home / "indexes" / "uji")],
-        env=env, check=True, capture_output=True, timeout=300,
-    )  # fmt: skip
+    from pipeline.testing import index_with_hash_embedder, serve_app
+
+    samples = ROOT / "samples"
+    index_with_hash_embedder([samples / "regulations", samples / "stats"], home / "indexes" / "uji")
     (home / "reply.txt").write_text(REPLY, encoding="utf-8")
-    port = _free_port()
-    env.update(
+    return serve_app(
+        ROOT / "app.py",
+        home,
         {
-            "PILAR_INDEX__ROOT": str(home / "indexes"),
-            "PILAR_DRAFT__RUNS_DIR": str(home / "runs"),
-            "PILAR_APP__UPLOADS_DIR": str(home / "uploads"),
-            "PILAR_APP__INDEX": "uji",
             "PILAR_APP__USERS": json.dumps(users),
             "PILAR_LLM__BACKEND": "scripted",
             "PILAR_LLM__MODEL": str(home / "reply.txt"),
-        }
+        },
     )
-    log = (home / "app.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "app.py"), "--port", str(port)],
-        cwd=home,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError((home / "app.log").read_text()[-3000:])
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            break
-        except urllib.error.HTTPError:
-            break  # up, asking for a log-in
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        raise RuntimeError("the app did not start within 120 s")
-    return proc, url
 
 
 def run_load(url: str, users: dict[str, str], searches: int, drafts: int) -> dict[str, Any]:

@@ -5,9 +5,7 @@ tests and the default model in the slow one). Screenshots go to ``tests/artifact
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.testing import index_with_hash_embedder, serve_app
 from tests.conftest import ROOT, SAMPLES
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -46,56 +45,12 @@ dan [unduh](https://phish.example/berkas.exe).
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_app(home: Path, env_extra: dict[str, str]) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "PILAR_INDEX__ROOT": str(home / "indexes"),
-        "PILAR_INDEX__EMBEDDER": "hash",
-        "PILAR_DRAFT__RUNS_DIR": str(home / "runs"),
-        "PILAR_APP__UPLOADS_DIR": str(home / "uploads"),
-        "PILAR_APP__INDEX": "uji",
-        "PILAR_APP__MAX_UPLOAD_MB": "1",
-        "GRADIO_ANALYTICS_ENABLED": "False",
-        **env_extra,
-    }
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "app.py"), "--port", str(port)],
-        cwd=home,
-        env=env,
-        stdout=(home / f"app-{port}.log").open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError((home / f"app-{port}.log").read_text()[-3000:])
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return proc, url
-        except urllib.error.HTTPError:
-            return proc, url  # up (e.g. asks for a log-in)
-        except OSError:
-            time.sleep(0.5)
-    proc.kill()
-    raise RuntimeError("the app did not start within 120 s")
+    return serve_app(ROOT / "app.py", home, {"PILAR_APP__MAX_UPLOAD_MB": "1", **env_extra})
 
 
 def build_index(home: Path) -> None:
-    env = {**os.environ, "PILAR_INDEX__EMBEDDER": "hash"}
-    cmd = [str(PILAR)] if PILAR.exists() else [sys.executable, "-m", "pipeline.cli"]
-    subprocess.run(
-        [*cmd, "index", str(SAMPLES / "regulations"), str(SAMPLES / "stats"), "--index",
-         str(home / "indexes" / "uji")],
-        env=env, check=True, capture_output=True, timeout=300,
-    )  # fmt: skip
+    index_with_hash_embedder([SAMPLES / "regulations", SAMPLES / "stats"], home / "indexes" / "uji")
 
 
 @pytest.fixture(scope="module")
