@@ -34,6 +34,8 @@ CACHE = ROOT / "benchmarks" / ".cache"
 QA = ROOT / "benchmarks" / "data" / "regulations_qa.jsonl"
 # written later, blind to Pilar's code and results, to check that choices made on QA generalise
 HELDOUT = ROOT / "benchmarks" / "data" / "regulations_qa_heldout.jsonl"
+# a second blind set, sealed: run once, to confirm the next retrieval decision (data/README.md)
+BLIND2 = ROOT / "benchmarks" / "data" / "regulations_qa_blind2.jsonl"
 
 
 # --------------------------------------------------------------------------- question sets
@@ -242,6 +244,8 @@ def main() -> None:
             spec = regulation_set(args.shared)
         elif name == "regulations_heldout":
             spec = regulation_set(args.shared, HELDOUT)
+        elif name == "regulations_blind2":
+            spec = regulation_set(args.shared, BLIND2)
         else:
             spec = beir_set(args.shared, "facqa_id" if name == "facqa" else "scifact_train")
         judged = {cid.lower() for rel in spec["qrels"].values() for cid in rel}
