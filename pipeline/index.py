@@ -1173,6 +1173,16 @@ class _Loaded:
             for r in self.conn.execute("SELECT doc_id, status, status_note FROM documents")
         }
         self.chunk_notes: dict[int, str] = {}
+        # (jenis, nomor, tahun) → (doc_id, "UU 12/2011") of every regulation in the index
+        self._regulations = {
+            (r["jenis"], r["nomor"], r["tahun"]): (
+                r["doc_id"],
+                f"{r['jenis']} {r['nomor']}/{r['tahun']}",
+            )
+            for r in self.conn.execute(
+                "SELECT doc_id, jenis, nomor, tahun FROM documents WHERE jenis IS NOT NULL"
+            )
+        }
         self.penalty = self._penalties(settings)
         self.amended_by = self._amendment_links()
         self._flat: np.ndarray | None = None
@@ -1209,15 +1219,7 @@ class _Loaded:
         penalty = np.where(
             status == "revoked", revoked, np.where(status == "partially_revoked", partial, 0)
         ).astype(np.int32)
-        docs = {
-            (r["jenis"], r["nomor"], r["tahun"]): (
-                r["doc_id"],
-                f"{r['jenis']} {r['nomor']}/{r['tahun']}",
-            )
-            for r in self.conn.execute(
-                "SELECT doc_id, jenis, nomor, tahun FROM documents WHERE jenis IS NOT NULL"
-            )
-        }
+        docs = self._regulations
         labels = {doc_id: label for doc_id, label in docs.values()}
         relations = self.conn.execute(
             "SELECT * FROM relations WHERE type = 'amends' OR partial = 1"
@@ -1294,12 +1296,7 @@ class _Loaded:
             wanted.setdefault((label, pasal), []).append(pos)
         if not wanted:
             return {}
-        docs = {
-            f"{r['jenis']} {r['nomor']}/{r['tahun']}": r["doc_id"]
-            for r in self.conn.execute(
-                "SELECT doc_id, jenis, nomor, tahun FROM documents WHERE jenis IS NOT NULL"
-            )
-        }
+        docs = {label: doc_id for doc_id, label in self._regulations.values()}
         by_doc: dict[str, list[tuple[str, list[int]]]] = {}
         for (label, pasal), changes in wanted.items():
             if label in docs:
