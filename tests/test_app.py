@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from app import edit_text, highlight, parse_edits, render_brief, render_hits, t, terms_of
+import pytest
+
 from pipeline.types import (
     Brief,
     BriefSection,
@@ -14,6 +15,15 @@ from pipeline.types import (
     Source,
     Verdict,
 )
+from pipeline.ui.render import (
+    edit_text,
+    highlight,
+    parse_edits,
+    render_brief,
+    render_hits,
+    terms_of,
+)
+from pipeline.ui.texts import t
 
 EVIL = 'Pasal 9 <script>alert(1)</script> <img src=x onerror="alert(2)"> & "kutip"'
 
@@ -128,7 +138,9 @@ def test_interface_speaks_both_languages() -> None:
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from app import RateLimiter, audit_event, launch_kwargs, safe_filename, user_of  # noqa: E402
+from pipeline.ui.launch import launch_kwargs  # noqa: E402
+from pipeline.ui.safety import RateLimiter, audit_event, safe_filename  # noqa: E402
+from pipeline.ui.session import user_of  # noqa: E402
 
 
 @given(name=st.one_of(st.text(max_size=400), st.binary(max_size=400)))
@@ -208,7 +220,7 @@ def test_launch_blocks_runs_uploads_and_indexes_and_knows_every_user(tmp_path) -
     blocked = set(kwargs["blocked_paths"])
     assert str((tmp_path / "runs").resolve()) in blocked
     assert str((tmp_path / "uploads").resolve()) in blocked
-    assert str(s.index.root.resolve()) in blocked
+    assert str((tmp_path / "indexes").resolve()) in blocked  # settings.home holds the indexes too
     assert "allowed_paths" not in kwargs
     assert kwargs["auth"] == [("admin", "x1"), ("ani", "x2"), ("budi", "x3")]
 
@@ -217,13 +229,39 @@ def test_private_download_copies_are_swept(tmp_path) -> None:
     import os
     from pathlib import Path
 
-    import app
+    from pipeline.ui import safety
 
     source = tmp_path / "brief.md"
     source.write_text("# Ringkasan\n")
-    first = Path(app.private_copy(source))
-    assert first.read_text() == "# Ringkasan\n" and first.parent.parent == app._DOWNLOADS
+    first = Path(safety.private_copy(source))
+    assert first.read_text() == "# Ringkasan\n" and first.parent.parent == safety.DOWNLOADS
     old = os.stat(first.parent).st_mtime - 7200
     os.utime(first.parent, (old, old))  # two hours old
-    second = Path(app.private_copy(source))
+    second = Path(safety.private_copy(source))
     assert second.exists() and not first.exists()
+
+
+def test_a_pilar_error_reaches_the_analyst_with_its_help() -> None:
+    """Every handler goes through `bound`: a PilarError becomes a gr.Error that carries the
+    error's help text (it used to show as 'TypeName: message'), for plain and streaming ones."""
+    import gradio as gr
+
+    from pipeline.errors import IndexNotFoundError
+    from pipeline.ui.handlers import bound
+
+    def plain(state: object, query: str) -> str:
+        raise IndexNotFoundError(f"no index for {query}")
+
+    def streaming(state: object, query: str):
+        yield "…"
+        raise IndexNotFoundError(f"no index for {query}")
+
+    for handler in (plain, streaming):
+        wrapped = bound(handler, object())
+        with pytest.raises(gr.Error) as caught:
+            result = wrapped("KASN")
+            if handler is streaming:
+                list(result)
+        shown = str(caught.value.message)
+        assert "no index for KASN" in shown and IndexNotFoundError.help in shown
+        assert "IndexNotFoundError" not in shown

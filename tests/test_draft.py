@@ -18,14 +18,15 @@ from pipeline.draft import (
     select_cards,
     split_answer,
 )
-from pipeline.draft import _keep_valid_markers as keep_valid_markers
+from pipeline.draft.answer import keep_valid_markers
+from pipeline.draft.templates import BUILTIN_PROMPTS
 from pipeline.export import to_markdown
 from pipeline.index import Index
 from pipeline.llm import Message
 from pipeline.settings import load_settings
 from pipeline.stats import cards_from_files
 from pipeline.testing import ScriptedChatModel
-from pipeline.verify import extract_markers
+from pipeline.text.markers import extract_markers
 from tests.conftest import SAMPLES
 
 INJECTION = (
@@ -102,7 +103,7 @@ def test_builtin_templates_cover_both_languages() -> None:
 
 def test_template_by_path_and_errors(tmp_path: Path) -> None:
     mine = tmp_path / "mine.toml"
-    text = (SAMPLES.parent / "prompts" / "memo.id.toml").read_text()
+    text = (BUILTIN_PROMPTS / "memo.id.toml").read_text()
     mine.write_text(text.replace('name = "memo"', 'name = "punyaku"'))
     (tmp_path / "system.id.md").write_text("Aturan saya.")
     assert load_template(mine).name == "punyaku"

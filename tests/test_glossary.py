@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.glossary import expand_query, indonesian_terms
+from pipeline.retrieve.glossary import expand_query, indonesian_terms
 
 
 def test_longest_phrase_wins_and_terms_are_added() -> None:

@@ -11,8 +11,10 @@ import pytest
 
 from pipeline.chunk import CHUNKER_VERSION
 from pipeline.errors import IndexLockedError, IndexMismatchError, IndexNotFoundError
-from pipeline.index import Index, compute_status, current_version, writer_lock
+from pipeline.index import Index
+from pipeline.legal.status import compute_status
 from pipeline.settings import load_settings
+from pipeline.store.folder import current_version, writer_lock
 from tests.conftest import SAMPLES
 
 
@@ -140,10 +142,10 @@ def test_search_modes_and_hit_fields(built: Index) -> None:
 def test_bm25_weighs_more_when_one_passage_stands_out(
     built: Index, query: str, confident: bool
 ) -> None:
-    from pipeline.retrieve import _bm25
+    from pipeline.retrieve.retrievers import bm25
 
     s = built.settings.retrieve
-    sparse = _bm25(built._load(), query, s.candidates, None)
+    sparse = bm25(built._load(), query, s.candidates, None)
     assert (sparse[0][1] >= s.bm25_confident_ratio * sparse[1][1]) is confident
     weight = s.bm25_confident_weight if confident else s.bm25_weight
     checked = 0
@@ -427,7 +429,7 @@ def test_region_filter_on_statistics_cards(tmp_path: Path) -> None:
 _FAISS_CHECK = """
 import json, sys
 import numpy as np
-from pipeline.index import build_faiss, ivf_lists
+from pipeline.store.faiss_index import build_faiss, ivf_lists
 from pipeline.settings import load_settings
 kind, overrides = sys.argv[1], json.loads(sys.argv[2])
 rng = np.random.default_rng(1)
@@ -517,7 +519,7 @@ def test_incremental_add_reuses_the_trained_ivf(tmp_path: Path, corpus: Path) ->
 
 
 def test_column_codes_filter_and_update_like_an_array() -> None:
-    from pipeline.index import Column
+    from pipeline.store.loaded import Column
 
     col = Column(["UU", "PP", "UU", None, "Perda"])
     assert len(col) == 5 and col.codes.dtype == np.int32
@@ -530,3 +532,13 @@ def test_column_codes_filter_and_update_like_an_array() -> None:
     for v in ("a", "b", "a"):
         built.append(v)
     assert built.freeze().isin(["a"]).tolist() == [True, False, True]
+
+
+def test_a_bare_index_name_lives_under_the_settings_home(tmp_path: Path) -> None:
+    from pipeline.store.folder import resolve_path
+
+    settings = load_settings(home=tmp_path)
+    assert resolve_path("sampel", settings) == tmp_path / "indexes" / "sampel"
+    assert resolve_path("./sampel", settings) == Path("./sampel")  # a path stays a path
+    elsewhere = load_settings(home=tmp_path, index={"root": tmp_path / "lain"})
+    assert resolve_path("sampel", elsewhere) == tmp_path / "lain" / "sampel"

@@ -355,7 +355,7 @@ def test_an_unwritable_cache_says_which_setting_to_change(tmp_path: Path) -> Non
 
 
 def test_weight_repacking_is_off_on_amx_cpus(monkeypatch: pytest.MonkeyPatch) -> None:
-    import pipeline.llm as llm
+    import pipeline.llm.llamacpp as llm
 
     monkeypatch.setattr(llm, "cpu_has_amx", lambda: True)
     assert llm.LlamaCppChatModel(LLMSettings()).repack is False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.numbers import find_numbers, format_number_id, parse_number
+from pipeline.text.numbers import find_numbers, format_number_id, parse_number
 
 
 @pytest.mark.parametrize(

@@ -32,14 +32,31 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+def failing_once(marker: str):
+    """A read task that dies (the whole worker process) the first time any worker runs it,
+    then reads as usual: Ray must retry it."""
+    from pipeline.store.ray import read_batch
+
+    def read(batch, settings_json):
+        import os
+
+        if not os.path.exists(marker):
+            with open(marker, "w") as handle:
+                handle.write("failed once\n")
+            os._exit(17)
+        return read_batch(batch, settings_json)
+
+    return read
+
+
 @pytest.fixture(scope="module")
 def ray_session(tmp_path_factory: pytest.TempPathFactory):
-    marker = tmp_path_factory.mktemp("fault") / "failed-once"
-    import os
+    import pipeline.store.ray
 
-    os.environ["PILAR_RAY_FAULT_ONCE"] = str(marker)
-    yield marker
-    os.environ.pop("PILAR_RAY_FAULT_ONCE", None)
+    marker = tmp_path_factory.mktemp("fault") / "failed-once"
+    with pytest.MonkeyPatch.context() as patch:  # the driver hands this task to Ray
+        patch.setattr(pipeline.store.ray, "read_batch", failing_once(str(marker)))
+        yield marker
     ray.shutdown()
 
 
@@ -97,7 +114,7 @@ def test_vector_shards_or_object_store_give_the_same_vectors(
     import numpy as np
 
     from pipeline.embed import get_embedder
-    from pipeline.ray_engine import RayEngine
+    from pipeline.store.ray import RayEngine
 
     settings = load_settings(index={"embedder": "hash", "engine": "ray", "embed_batch": 4})
     engine = RayEngine(settings)

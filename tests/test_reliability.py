@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import IndexWriteError
-from pipeline.index import Index, current_version
+from pipeline.index import Index
 from pipeline.settings import load_settings
+from pipeline.store.folder import current_version
 from tests.conftest import SAMPLES
 
 PILAR = Path(sys.executable).with_name("pilar")

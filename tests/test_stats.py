@@ -13,9 +13,9 @@ import pytest
 
 from pipeline import stats
 from pipeline.errors import StatsError
-from pipeline.numbers import parse_number
 from pipeline.settings import StatsSettings
 from pipeline.stats.known import canonical_province
+from pipeline.text.numbers import parse_number
 from pipeline.types import EvidenceCard, Figure
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -59,7 +59,7 @@ def _worker_main(conn: Connection, settings_json: str, readers: Sequence[Any], l
     for name in _NOISY_LOGGERS:
         logging.getLogger(name).setLevel(logging.ERROR)
     from pipeline.errors import IngestError
-    from pipeline.ingest import read_file
+    from pipeline.ingest.read import read_file
 
     settings = IngestSettings.model_validate_json(settings_json)
     conn.send(("ready",))

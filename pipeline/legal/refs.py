@@ -9,6 +9,7 @@ expected, so ordinary words are never rewritten.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from pipeline.types import RegulationRef
 
@@ -113,3 +114,67 @@ def parse_citation(label: str) -> RegulationRef | None:
         return RegulationRef(jenis=match[1], nomor=match[2], tahun=int(match[3]))
     refs = find_refs(normalise_text(label))
     return refs[0][0] if refs else None
+
+
+# --------------------------------------------------------------------------- mentions in a claim
+
+#: how a sentence of a brief names a regulation type (case as written): the long names of
+#: :data:`JENIS` for the types a brief cites, and their usual abbreviations → the short name
+_MENTION_SHORTS = ("Perppu", "UU", "PP", "Perpres", "Permen", "Perda")
+_MENTION_JENIS = {long: short for short, long, _ in JENIS if short in _MENTION_SHORTS} | {
+    short: short for short in _MENTION_SHORTS
+}
+# longest first, so "Peraturan Pemerintah Pengganti Undang-Undang" wins over "Peraturan Pemerintah"
+_MENTION_ALT = "|".join(
+    re.escape(phrase) for phrase in sorted(_MENTION_JENIS, key=len, reverse=True)
+)
+_MENTION_REG_RE = re.compile(
+    rf"\b(?P<jenis>{_MENTION_ALT})\s+(?:Republik Indonesia\s+)?(?:(?:Nomor|No\.?)\s*)?"
+    r"(?P<nomor>\d+)\s*(?:/\s*|\s+(?:Tahun|tahun|TAHUN)\s+)(?P<tahun>(?:19|20)\d\d)\b"
+)
+_MENTION_PASAL_RE = re.compile(
+    r"\bPasal\s+(?P<pasal>\d+[A-Z]?)(?![\w/])"
+    r"(?:\s+ayat\s*\(\s*\d+[a-z]?\s*\))?(?:\s+huruf\s+[a-z]\b)?(?:\s+angka\s+\d+)?",
+    re.IGNORECASE,
+)
+_MENTION_LOCATOR_RE = re.compile(
+    r"\b(?:ayat\s*\(\s*\d+[a-z]?\s*\)|huruf\s+[a-z]\b|angka\s+\d+|Bab\s+[IVXLC]+\b|"
+    r"ke-?\s?\d+|nomor\s+\d+\b)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Mentions:
+    """What a sentence names: regulations as ``(jenis, nomor, tahun)``, Pasal numbers (upper
+    case, ``"27A"``), and the spans of every reference and locator (``ayat (2)``, ``huruf a``,
+    ``Bab IV`` …), so the digits inside them are not read as figures."""
+
+    regulations: frozenset[tuple[str, str, int]]
+    pasal: frozenset[str]
+    spans: tuple[tuple[int, int], ...]
+
+
+def find_mentions(text: str) -> Mentions:
+    """The regulations, Pasal and locators named in a written sentence or a citation label.
+
+    Unlike :func:`find_refs` (headers and OCR text: ``<jenis> Nomor N Tahun YYYY`` only, with
+    OCR repair), this reads the way a brief writes: ``UU 5/2014``, ``PP Nomor 94 Tahun 2021``,
+    ``Peraturan Pemerintah No. 94 tahun 2021``, ``Pasal 27 ayat (1) huruf a``. Regulation
+    types are matched as written (case-sensitive).
+
+    >>> sorted(find_mentions("menurut UU 5/2014 Pasal 87 ayat (4)").regulations)
+    [('UU', '5', 2014)]
+    """
+    regs: set[tuple[str, str, int]] = set()
+    pasal: set[str] = set()
+    spans: list[tuple[int, int]] = []
+    for m in _MENTION_REG_RE.finditer(text):
+        regs.add((_MENTION_JENIS[m["jenis"]], m["nomor"].lstrip("0") or "0", int(m["tahun"])))
+        spans.append(m.span())
+    for m in _MENTION_PASAL_RE.finditer(text):
+        pasal.add(m["pasal"].upper())
+        spans.append(m.span())
+    for m in _MENTION_LOCATOR_RE.finditer(text):
+        spans.append(m.span())
+    return Mentions(frozenset(regs), frozenset(pasal), tuple(sorted(spans)))

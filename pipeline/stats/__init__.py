@@ -30,7 +30,6 @@ import duckdb
 import pandas as pd
 
 from pipeline.errors import StatsError
-from pipeline.numbers import format_number_id
 from pipeline.settings import StatsSettings
 from pipeline.stats.engine import build_cards, summarise, unit_suffix
 from pipeline.stats.known import canonical_region, normalise_text
@@ -38,7 +37,6 @@ from pipeline.stats.read import (
     MAP_HELP,
     ROLES,
     Layout,
-    _title_of,
     constant_indicator,
     detect_layout,
     find_header,
@@ -48,8 +46,10 @@ from pipeline.stats.read import (
     read_csv_head,
     read_xlsx_sheets,
     sniff_csv,
+    title_of,
     transcode_to_utf8,
 )
+from pipeline.text.numbers import format_number_id
 from pipeline.types import EvidenceCard, SkippedFile
 
 __all__ = [
@@ -277,7 +277,7 @@ def _load_csv(
     head = read_csv_head(fmt)
     header_index = find_header(head)
     layout = detect_layout(
-        head[header_index], head[header_index + 1 :], mapping, _title_of(head[:header_index])
+        head[header_index], head[header_index + 1 :], mapping, title_of(head[:header_index])
     )
     if layout.kind != "long":
         grid = read_csv_grid(fmt)
@@ -328,7 +328,7 @@ def _load_xlsx(
                 rows[header_index],
                 rows[header_index + 1 :],
                 mapping,
-                _title_of(rows[:header_index]),
+                title_of(rows[:header_index]),
             )
         except StatsError as exc:
             first_error = first_error or StatsError(f"sheet {title!r}: {exc}", help=exc.help)

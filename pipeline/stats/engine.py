@@ -21,7 +21,6 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from pipeline.numbers import MISSING_TOKENS, format_number_id
 from pipeline.settings import StatsSettings
 from pipeline.stats.known import (
     IndicatorInfo,
@@ -31,6 +30,7 @@ from pipeline.stats.known import (
     region_key,
     slugify,
 )
+from pipeline.text.numbers import MISSING_TOKENS, format_number_id
 from pipeline.types import EvidenceCard, Figure
 
 logger = logging.getLogger(__name__)

@@ -26,8 +26,8 @@ from typing import Any
 import pandas as pd
 
 from pipeline.errors import StatsError
-from pipeline.numbers import MISSING_TOKENS, parse_number
 from pipeline.stats.known import canonical_province, lookup_indicator, normalise_text, slugify
+from pipeline.text.numbers import MISSING_TOKENS, parse_number
 
 logger = logging.getLogger(__name__)
 
@@ -154,7 +154,7 @@ def find_header(rows: Sequence[Sequence[Any]], limit: int = 30) -> int:
     return 0
 
 
-def _title_of(rows: Sequence[Sequence[Any]]) -> str:
+def title_of(rows: Sequence[Sequence[Any]]) -> str:
     texts = [cell_text(c) for row in rows for c in row if cell_text(c)]
     texts = [t for t in texts if not re.fullmatch(r"\d+\s*\w{0,12}", t)]
     return max(texts, key=len) if texts else ""

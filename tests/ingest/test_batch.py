@@ -9,8 +9,8 @@ import psutil
 import pytest
 
 from pipeline.ingest import IngestReport, expand_paths, ingest_paths, read_file
-from pipeline.ingest.lang import detect_language
 from pipeline.settings import IngestSettings
+from pipeline.text.lang import detect_language
 from tests.conftest import ROOT, SAMPLES
 from tests.ingest.helpers import (
     EN_TEXT,

@@ -1,14 +1,15 @@
 """Batch indexing on Ray: reading + chunking and embedding as Ray Data stages.
 
 ``pilar index PATH... --engine ray [--ray-address ADDRESS]`` (or ``PILAR_INDEX__ENGINE=ray``)
-hands the two expensive steps of :class:`pipeline.index._Build` to Ray; everything else (which
+hands the two expensive steps of a build (:class:`pipeline.store.build.Build`) to Ray; everything else (which
 files changed, the embedding cache, in-force status, the atomic write of one index version) is
 the same code as the local engine, so the index that comes out opens with ``pilar search`` and
 ``Index.open`` as usual.
 
 1. **read**: the files to (re)read become a dataset of paths; ``map_batches`` runs
    :func:`pipeline.ingest.ingest_paths` (the same per-file worker process, time limit and
-   memory cap as locally) and :func:`pipeline.chunk.chunk_document` on each batch, returning
+   memory cap as locally), :func:`pipeline.chunk.chunk_document` and
+   :func:`pipeline.stats.chunks.card_chunks` on each batch (:func:`read_batch`), returning
    documents, their chunks and the skipped files with reasons, as JSON.
 2. **embed**: the texts that the cache does not hold become a dataset; an actor pool (one
    embedder per actor, loaded once) embeds them in batches and writes each batch as a vector
@@ -21,7 +22,8 @@ the same code as the local engine, so the index that comes out opens with ``pila
 
 Without an address a local Ray starts on this machine (all its CPUs); with one, the job joins
 that cluster (``ray://host:10001`` or ``host:6379``), and the index is written by the driver to
-the index folder, so that folder must be where the driver runs. Failed tasks are retried
+the index folder, so that folder must be where the driver runs. Every node needs Pilar
+installed (``pip install 'pilar[ray]'``): the workers import it like any package. Failed tasks are retried
 (``max_retries``) and a dead embedding actor is restarted (``max_restarts``).
 """
 
@@ -29,53 +31,34 @@ from __future__ import annotations
 
 import logging
 import os
+import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from pipeline.chunk import chunk_document
+from pipeline.embed import get_embedder
 from pipeline.errors import MissingDependencyError
+from pipeline.ingest import ingest_paths
 from pipeline.settings import Settings
+from pipeline.stats.chunks import card_chunks
+from pipeline.store.engine import EngineRead, ReadProgress
 from pipeline.types import Chunk, Document, SkippedFile
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["RayEngine", "RayRead"]
+__all__ = ["EmbedActor", "RayEngine", "read_batch"]
 
 
-@dataclass
-class RayRead:
-    """What the read stage returns: documents, their chunks (by document id), skipped files."""
-
-    documents: list[Document] = field(default_factory=list)
-    chunks: dict[str, list[Chunk]] = field(default_factory=dict)
-    skipped: list[SkippedFile] = field(default_factory=list)
-
-
-def _maybe_fail_once() -> None:
-    """Fault injection for tests: with ``PILAR_RAY_FAULT_ONCE=<file>``, the first worker to get
-    here creates the file and dies, so the test can see Ray retry the task."""
-    marker = os.environ.get("PILAR_RAY_FAULT_ONCE")
-    if marker and not os.path.exists(marker):
-        Path(marker).write_text("failed once\n")
-        os._exit(17)
-
-
-def _read_batch(batch: dict[str, Any], settings_json: str) -> dict[str, Any]:
+def read_batch(batch: dict[str, Any], settings_json: str) -> dict[str, Any]:
     """Ray task: read and chunk a batch of files (runs in a Ray worker)."""
-    from pipeline.chunk import chunk_document
-    from pipeline.index import _card_chunks
-    from pipeline.ingest import ingest_paths
-    from pipeline.settings import Settings
-
     settings = Settings.model_validate_json(settings_json)
-    _maybe_fail_once()
     report = ingest_paths([str(p) for p in batch["path"]], settings.ingest)
     kinds, payloads = [], []
     for doc in report.documents:
-        chunks = chunk_document(doc, settings.chunk) + _card_chunks(doc, settings)
+        chunks = chunk_document(doc, settings.chunk) + card_chunks(doc, settings)
         kinds.append("document")
         payloads.append(doc.model_dump_json())
         for chunk in chunks:
@@ -87,7 +70,7 @@ def _read_batch(batch: dict[str, Any], settings_json: str) -> dict[str, Any]:
     return {"kind": np.array(kinds, dtype=object), "json": np.array(payloads, dtype=object)}
 
 
-class _Embed:
+class EmbedActor:
     """Ray actor: one embedder, loaded once, embeds batches of texts.
 
     With a shard folder it writes each batch there as one shard (``.npz`` of positions and
@@ -95,14 +78,10 @@ class _Embed:
     returns only the shard's name; without one the vectors travel back in the result."""
 
     def __init__(self, embedder_name: str, shard_dir: str | None = None) -> None:
-        from pipeline.embed import get_embedder
-
         self.embedder = get_embedder(embedder_name)
         self.shard_dir = Path(shard_dir) if shard_dir else None
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
-        import uuid
-
         texts = [str(t) for t in batch["text"]]
         vectors = np.asarray(self.embedder.embed_documents(texts), dtype=np.float32)
         if self.shard_dir is None:
@@ -124,9 +103,10 @@ class RayEngine:
         except ImportError as exc:
             raise MissingDependencyError(
                 "the Ray engine needs Ray",
-                help="pip install 'ray[data]>=2.40'  (or: pip install -e '.[ray]')",
+                help="pip install 'pilar[ray]'  (or just: pip install 'ray[data]>=2.40')",
             ) from exc
         self.settings = settings
+        self.shards_read = 0
         cfg = settings.index
         if not ray.is_initialized():
             kwargs: dict[str, Any] = {
@@ -138,8 +118,6 @@ class RayEngine:
                 kwargs["address"] = cfg.ray_address
             else:
                 kwargs["num_cpus"] = os.cpu_count() or 1
-            # workers import pipeline from this checkout
-            kwargs["runtime_env"] = {"env_vars": {"PYTHONPATH": str(Path(__file__).parents[1])}}
             ray.init(**kwargs)
             logger.info("Ray: %s", ray.cluster_resources())
         from ray.data import DataContext
@@ -148,16 +126,16 @@ class RayEngine:
         ctx.enable_progress_bars = False
         ctx.verbose_stats_logs = False
 
-    def read(self, files: Sequence[Path]) -> RayRead:
+    def read(self, files: Sequence[Path], progress: ReadProgress | None = None) -> EngineRead:
         """Read and chunk ``files`` on Ray; documents come back in the order of ``files``."""
         import ray
 
-        out = RayRead()
+        out = EngineRead()
         if not files:
             return out
         ds = ray.data.from_items([{"path": str(f)} for f in files])
         ds = ds.map_batches(
-            _read_batch,
+            read_batch,
             batch_size=max(1, self.settings.index.ray_read_batch),
             fn_kwargs={"settings_json": self.settings.model_dump_json()},
             batch_format="numpy",
@@ -178,7 +156,21 @@ class RayEngine:
         order = {str(f): n for n, f in enumerate(files)}
         out.documents.sort(key=lambda d: order.get(str(d.source), len(order)))
         out.skipped.sort(key=lambda s: order.get(str(s.source), len(order)))
+        if progress:
+            progress(len(files), len(files))
         return out
+
+    def shard_dir(self, index_path: Path) -> Path | None:
+        """``PILAR_INDEX__RAY_SHARD_DIR`` (storage every node shares) when set; on a cluster
+        without it, ``None`` (vectors come through the object store); on a local Ray a
+        temporary folder in the index, swept by the next build if this one dies."""
+        cfg = self.settings.index
+        run = uuid.uuid4().hex[:12]
+        if cfg.ray_shard_dir:
+            return Path(cfg.ray_shard_dir) / f"pilar-shards-{run}"
+        if cfg.ray_address:
+            return None
+        return index_path / f".tmp-shards-{run}"
 
     def embed(
         self, texts: Sequence[str], shard_dir: Path | None = None
@@ -200,7 +192,7 @@ class RayEngine:
             shard_dir.mkdir(parents=True, exist_ok=True)
         ds = ray.data.from_items([{"i": i, "text": t} for i, t in enumerate(texts)])
         ds = ds.map_batches(
-            _Embed,
+            EmbedActor,
             fn_constructor_kwargs={
                 "embedder_name": cfg.embedder,
                 "shard_dir": str(shard_dir) if shard_dir else None,

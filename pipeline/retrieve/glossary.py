@@ -12,13 +12,15 @@ import functools
 import re
 from importlib.resources import files
 
-from pipeline.ingest.lang import detect_language
+from pipeline.text.lang import detect_language
 
 
 @functools.lru_cache(maxsize=1)
 def _glossary() -> tuple[re.Pattern[str], dict[str, list[str]]]:
     entries: dict[str, list[str]] = {}
-    text = files("pipeline").joinpath("data/glossary_en_id.tsv").read_text(encoding="utf-8")
+    text = (
+        files("pipeline.retrieve").joinpath("data/glossary_en_id.tsv").read_text(encoding="utf-8")
+    )
     for line in text.splitlines():
         if not line.strip() or line.startswith("#") or "\t" not in line:
             continue

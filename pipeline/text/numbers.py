@@ -26,6 +26,7 @@ __all__ = [
     "NumberMention",
     "decimals_of",
     "find_numbers",
+    "find_word_numbers",
     "format_number_id",
     "parse_number",
 ]
@@ -275,3 +276,114 @@ def find_numbers(text: str, locale: Locale = "auto") -> list[NumberMention]:
             )
         )
     return mentions
+
+
+# --------------------------------------------------------------------------- numbers in words
+
+_ID_UNITS = {
+    "nol": 0,
+    "satu": 1,
+    "dua": 2,
+    "tiga": 3,
+    "empat": 4,
+    "lima": 5,
+    "enam": 6,
+    "tujuh": 7,
+    "delapan": 8,
+    "sembilan": 9,
+}
+_EN_UNITS = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+_FIXED = {"sepuluh": 10, "sebelas": 11, "seratus": 100}
+_MULT = {"belas": None, "puluh": 10, "ratus": 100, "hundred": 100}
+_THOUSAND = {"ribu", "thousand", "seribu"}
+_BIG = {"juta": 1e6, "million": 1e6, "miliar": 1e9, "milyar": 1e9, "billion": 1e9, "triliun": 1e12}
+_NUM_WORDS = set(_ID_UNITS) | set(_EN_UNITS) | set(_FIXED) | set(_MULT) | _THOUSAND | set(_BIG)
+_WORD_SEQ_RE = re.compile(
+    r"\b(?:" + "|".join(sorted(_NUM_WORDS, key=len, reverse=True)) + r")"
+    r"(?:[\s-]+(?:" + "|".join(sorted(_NUM_WORDS, key=len, reverse=True)) + r"))*\b",
+    re.IGNORECASE,
+)
+_WORD_UNIT_RE = re.compile(r"\s*(persen|percent|%)", re.IGNORECASE)
+
+
+def _words_value(words: list[str]) -> float | None:
+    if words[0] in _MULT or words[0] in _BIG or words[0] in {"ribu", "thousand", "hundred"}:
+        return None  # "belas", "juta" alone are not numbers
+    total = group = unit = 0.0
+    for word in words:
+        if word in _ID_UNITS:
+            unit += _ID_UNITS[word]
+        elif word in _EN_UNITS:
+            unit += _EN_UNITS[word]
+        elif word in _FIXED:
+            group += _FIXED[word]
+        elif word == "belas":
+            group += unit + 10
+            unit = 0
+        elif word in _MULT:
+            if unit == 0:
+                return None  # "puluh" alone is not a number
+            group += unit * (_MULT[word] or 1)
+            unit = 0
+        elif word == "seribu":
+            total += 1000
+        elif word in _THOUSAND:
+            total += (group + unit or 1) * 1000
+            group = unit = 0
+        elif word in _BIG:
+            total = (total + group + unit or 1) * _BIG[word]
+            group = unit = 0
+    return float(total + group + unit)
+
+
+def find_word_numbers(text: str) -> list[NumberMention]:
+    """Numbers written in words (Indonesian or English): ``empat belas`` → 14."""
+    out = []
+    for m in _WORD_SEQ_RE.finditer(text):
+        words = [w.lower() for w in re.split(r"[\s-]+", m[0]) if w]
+        if len(words) == 1 and words[0] in {"satu", "one", "nol", "zero"}:
+            continue  # "salah satu", "one of": too ambiguous to check alone
+        value = _words_value(words)
+        if value is None:
+            continue
+        end = m.end()
+        unit = None
+        after = _WORD_UNIT_RE.match(text, end)
+        if after:
+            unit = "persen"
+            end = after.end()
+        out.append(
+            NumberMention(
+                value=value, raw=text[m.start() : end], start=m.start(), end=end, unit=unit
+            )
+        )
+    return out

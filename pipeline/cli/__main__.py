@@ -1,0 +1,5 @@
+"""``python -m pipeline.cli …`` runs the ``pilar`` command."""
+
+from pipeline.cli import main
+
+main()

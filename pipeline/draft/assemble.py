@@ -1,0 +1,240 @@
+"""Assembly of the Brief: one reference list in reading order, Dasar Hukum, the summary line,
+and the parts of the audit record and run folder that describe the index."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections import Counter
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from pipeline.draft.answer import renumber_markers
+from pipeline.draft.evidence import EvidenceItem
+from pipeline.draft.notes import NOTES
+from pipeline.draft.section import DraftedSection
+from pipeline.draft.templates import Template
+from pipeline.legal.refs import hierarchy_level
+from pipeline.llm import ChatModel
+from pipeline.settings import Settings
+from pipeline.text.markers import extract_markers
+from pipeline.types import (
+    Brief,
+    BriefSection,
+    BriefSentence,
+    BriefSummary,
+    LegalBasisItem,
+    Reason,
+    Source,
+    Verdict,
+    regulation_label,
+)
+
+if TYPE_CHECKING:
+    from pipeline.index import Index
+
+__all__ = [
+    "assemble_brief",
+    "index_manifest",
+    "legal_basis",
+    "renumber_verdict",
+    "run_name",
+    "summarise",
+]
+
+
+def assemble_brief(
+    tpl: Template,
+    topic: str,
+    lang: str,
+    drafted: dict[str, DraftedSection],
+    settings: Settings,
+    index: Index,
+    chat: ChatModel,
+    started: _dt.datetime,
+) -> tuple[Brief, list[dict[str, Any]]]:
+    """Renumber markers to one reference list in reading order; build Dasar Hukum; summarise."""
+    numbers: dict[str, int] = {}
+    references: list[Source] = []
+
+    def number_of(item: EvidenceItem) -> int:
+        if item.id not in numbers:
+            numbers[item.id] = len(references) + 1
+            references.append(item.source_record(numbers[item.id]))
+        return numbers[item.id]
+
+    drop = settings.draft.drop_unsupported
+    sections: list[BriefSection] = []
+    audit_sections: list[dict[str, Any]] = []
+    legal_at: int | None = None
+    for spec in tpl.sections:
+        if spec.kind == "legal_basis":
+            legal_at = len(sections)
+            sections.append(BriefSection(key=spec.key, heading=spec.heading, kind=spec.kind))
+            continue
+        d = drafted[spec.key]
+        sentences = []
+        verdicts = d.verdicts or [None] * len(d.sentences)
+        for i, (text, verdict) in enumerate(zip(d.sentences, verdicts, strict=True)):
+            local = extract_markers(text)
+            mapping = {n: number_of(d.items[n - 1]) for n in local}
+            dropped = drop and verdict is not None and verdict.verdict == "unsupported"
+            sentences.append(
+                BriefSentence(
+                    text=renumber_markers(text, mapping),
+                    refs=[mapping[n] for n in local],
+                    verdict=renumber_verdict(verdict, mapping) if verdict else None,
+                    dropped=dropped,
+                    attributed=i in d.attributed,
+                )
+            )
+        sections.append(
+            BriefSection(
+                key=spec.key,
+                heading=spec.heading,
+                kind=spec.kind,
+                sentences=sentences,
+                query=d.query,
+                note=d.note,
+            )
+        )
+        audit_sections.append({**d.audit, "renumbered": {str(k): v for k, v in numbers.items()}})
+    if legal_at is not None:
+        spec = sections[legal_at]
+        items = legal_basis(sections, references, index, settings)
+        note = None if items else NOTES[lang]["no_regulation"]
+        sections[legal_at] = spec.model_copy(update={"legal_basis": items, "note": note})
+        audit_sections.append(
+            {"key": spec.key, "legal_basis": [i.model_dump(mode="json") for i in items]}
+        )
+    summary = summarise(sections, lang)
+    brief = Brief(
+        title=tpl.title.format(topic=topic),
+        topic=topic,
+        lang=tpl.lang,
+        template=tpl.label,
+        created=started.isoformat(timespec="seconds"),
+        index=str(index.path),
+        model=chat.model_id,
+        sections=sections,
+        references=references,
+        summary=summary,
+    )
+    return brief, audit_sections
+
+
+def renumber_verdict(verdict: Verdict, mapping: dict[int, int]) -> Verdict:
+    """The verdict with its claim, cited passages and reasons in the brief's numbers."""
+
+    def g(n: int | None) -> int | None:
+        return mapping.get(n) if n is not None else None
+
+    reasons = [
+        r.model_copy(update={"passage": g(r.passage)}) if r.passage else r for r in verdict.reasons
+    ]
+    return verdict.model_copy(
+        update={
+            "claim": renumber_markers(verdict.claim, mapping),
+            "cited": [mapping[n] for n in verdict.cited if n in mapping],
+            "best_passage": g(verdict.best_passage),
+            "reasons": [Reason.model_validate(r.model_dump()) for r in reasons],
+        }
+    )
+
+
+def legal_basis(
+    sections: Sequence[BriefSection],
+    references: Sequence[Source],
+    index: Index,
+    settings: Settings,
+) -> list[LegalBasisItem]:
+    """The regulations behind the references the kept sentences cite, by hierarchy, then year."""
+    cited = {n for s in sections for st in s.sentences if not st.dropped for n in st.refs}
+    docs = {d["doc_id"]: d for d in index.documents()}
+    by_doc: dict[str, dict[str, Any]] = {}
+    for ref in references:
+        if ref.n not in cited or ref.kind != "chunk":
+            continue
+        doc_id = ref.id.split("-")[0]
+        doc = docs.get(doc_id)
+        if not doc or not doc.get("jenis"):
+            continue
+        entry = by_doc.setdefault(doc_id, {"doc": doc, "refs": []})
+        entry["refs"].append(ref.n)
+    items = []
+    for entry in by_doc.values():
+        doc = entry["doc"]
+        status = doc.get("status") or "n/a"
+        if status == "revoked" and settings.draft.revoked_in_legal_basis == "omit":
+            continue
+        items.append(
+            LegalBasisItem(
+                title=doc.get("title")
+                or regulation_label(doc["jenis"], doc["nomor"], doc["tahun"]),
+                citation=regulation_label(doc["jenis"], doc["nomor"], doc["tahun"]),
+                jenis=doc["jenis"],
+                nomor=str(doc["nomor"]) if doc.get("nomor") is not None else None,
+                tahun=doc.get("tahun"),
+                hierarchy_level=doc.get("hierarchy_level") or hierarchy_level(doc["jenis"]),
+                status=status,
+                status_note=doc.get("status_note"),
+                refs=sorted(entry["refs"]),
+            )
+        )
+
+    def order(item: LegalBasisItem) -> tuple[int, int, int]:
+        nomor = int(item.nomor) if item.nomor and item.nomor.isdigit() else 0
+        return (item.hierarchy_level or 99, item.tahun or 0, nomor)
+
+    return sorted(items, key=order)
+
+
+def summarise(sections: Sequence[BriefSection], lang: str) -> BriefSummary:
+    """The counts of verdicts and the problems worth a line at the top of the brief."""
+    notes = NOTES[lang]
+    verdicts = [st.verdict for s in sections for st in s.sentences if st.verdict is not None]
+    counts = Counter(v.verdict for v in verdicts)
+    codes = Counter(code for v in verdicts for code in set(v.codes))
+    problems = []
+    for code, key in (
+        ("number_mismatch", "number"),
+        ("source_revoked", "revoked"),
+        ("no_citation", "uncited"),
+        ("citation_not_in_evidence", "uncited"),
+        ("wrong_reference", "reference"),
+        ("low_support", "low"),
+        ("source_is_instruction", "instruction"),
+    ):
+        if codes.get(code):
+            line = notes[key].format(n=codes[code])
+            if line not in problems:
+                problems.append(line)
+    dropped = sum(st.dropped for s in sections for st in s.sentences)
+    if dropped:
+        problems.append(notes["dropped"].format(n=dropped))
+    total = len(verdicts)
+    return BriefSummary(
+        sentences=total,
+        supported=counts.get("supported", 0),
+        weak=counts.get("weak", 0),
+        unsupported=counts.get("unsupported", 0),
+        dropped=dropped,
+        supported_share=round(counts.get("supported", 0) / total, 4) if total else 0.0,
+        problems=problems,
+    )
+
+
+def index_manifest(index: Index) -> dict[str, Any]:
+    """The index's description for the audit record (an error message if it cannot be read)."""
+    try:
+        info = index.info()
+    except Exception as exc:  # the audit must not fail the run
+        return {"error": str(exc)}
+    info.pop("skipped", None)
+    return info
+
+
+def run_name(started: _dt.datetime, topic: str) -> str:
+    """The run folder's name: start time and a slug of the topic."""
+    slug = re.sub(r"[^a-z0-9]+", "-", topic.lower()).strip("-")[:40] or "brief"
+    return f"{started.strftime('%Y%m%d-%H%M%S')}-{slug}"

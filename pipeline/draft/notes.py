@@ -1,0 +1,33 @@
+"""The notes a brief prints (Indonesian and English): empty sections and the problems found."""
+
+from __future__ import annotations
+
+__all__ = ["NOTES"]
+
+
+NOTES = {
+    "id": {
+        "no_evidence": "Tidak ada bukti di indeks untuk bagian ini; bagian ini tidak ditulis.",
+        "no_sentences": "Model tidak menghasilkan kalimat yang dapat dipakai untuk bagian ini.",
+        "no_regulation": "Tidak ada peraturan yang dikutip dalam kertas ini.",
+        "revoked": "{n} kalimat mengutip peraturan yang sudah dicabut",
+        "number": "{n} kalimat memuat angka yang tidak cocok dengan sumbernya",
+        "uncited": "{n} kalimat tanpa kutipan yang sah",
+        "low": "{n} kalimat kurang didukung oleh sumbernya",
+        "instruction": "{n} kalimat bersandar pada teks yang memberi perintah (kemungkinan injeksi)",
+        "reference": "{n} kalimat menyebut peraturan atau pasal yang berbeda dari sumbernya",
+        "dropped": "{n} kalimat tidak didukung dihapus dari teks (tetap tercatat di audit)",
+    },
+    "en": {
+        "no_evidence": "The index holds no evidence for this section; it was not drafted.",
+        "no_sentences": "The model produced no usable sentence for this section.",
+        "no_regulation": "The brief cites no regulation.",
+        "revoked": "{n} sentence(s) cite a revoked regulation",
+        "number": "{n} sentence(s) hold a figure that does not match the source",
+        "uncited": "{n} sentence(s) without a valid citation",
+        "low": "{n} sentence(s) weakly supported by their sources",
+        "instruction": "{n} sentence(s) rest on text that gives orders (possible injection)",
+        "reference": "{n} sentence(s) name a regulation or article other than the source's",
+        "dropped": "{n} unsupported sentence(s) left out of the text (kept in the audit)",
+    },
+}

@@ -1,0 +1,371 @@
+"""The run: draft every section of a template, verify it, assemble the brief, write the files;
+and change a drafted brief later (redraft one section, verify an analyst's edits)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import getpass
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from pipeline.draft.answer import split_answer
+from pipeline.draft.assemble import assemble_brief, index_manifest, run_name
+from pipeline.draft.evidence import (
+    copy_item,
+    item_from_card,
+    retrieve_items,
+    select_cards,
+    to_evidence,
+)
+from pipeline.draft.section import (
+    DraftedSection,
+    DraftEvent,
+    attribute,
+    draft_section,
+    summary_items,
+)
+from pipeline.draft.templates import LENGTHS, SectionSpec, Template, load_template, with_length
+from pipeline.embed import MemoEmbedder
+from pipeline.errors import ConfigError
+from pipeline.llm import ChatModel, as_chat_model
+from pipeline.settings import Settings
+from pipeline.text.analyzer import Analyzer
+from pipeline.text.markers import MARKER_RE, extract_markers
+from pipeline.types import Brief, EvidenceCard
+from pipeline.verify import LLMJudge, verify_sentences
+
+if TYPE_CHECKING:
+    from pipeline.embed import Embedder
+    from pipeline.index import Index
+
+__all__ = ["DraftResult", "DraftRun", "draft_brief", "redraft_section", "reverify"]
+
+
+@dataclass(slots=True)
+class DraftResult:
+    """The brief, its audit record and the files written for the run (if any).
+
+    It also keeps what :func:`redraft_section` and :func:`reverify` need to change one section
+    and assemble the brief again.
+    """
+
+    brief: Brief
+    audit: dict[str, Any]
+    files: dict[str, Path] = field(default_factory=dict)
+    run: DraftRun | None = field(default=None, repr=False)
+
+
+@dataclass(slots=True)
+class DraftRun:
+    """Everything one brief is drafted with; kept so a section can be redrafted later."""
+
+    topic: str
+    index: Index
+    tpl: Template
+    settings: Settings
+    chat: ChatModel
+    embedder: Embedder
+    analyzer: Analyzer
+    cards: Sequence[EvidenceCard]
+    region: str | None
+    filters: dict[str, Any] | None
+    audience: str | None
+    started: _dt.datetime
+    folder: Path | None
+    user: str | None = None
+    index_version: str | None = None
+    drafted: dict[str, DraftedSection] = field(default_factory=dict)
+    seconds: float = 0.0
+    judge_log: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _os_user() -> str | None:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        return None
+
+
+def draft_brief(
+    topic: str,
+    index: Index,
+    *,
+    settings: Settings | None = None,
+    template: Template | str | Path | None = None,
+    lang: Literal["id", "en"] | None = None,
+    model: Any = None,
+    cards: Sequence[EvidenceCard] = (),
+    region: str | None = None,
+    filters: dict[str, Any] | None = None,
+    audience: str | None = None,
+    length: Literal["short", "standard", "long"] = "standard",
+    embedder: Embedder | None = None,
+    on_event: Callable[[DraftEvent], None] | None = None,
+    run_dir: str | Path | bool = True,
+    user: str | None = None,
+) -> DraftResult:
+    """Draft, verify and (with ``run_dir``) save a brief on ``topic`` from ``index``.
+
+    ``template`` is a :class:`Template`, a name or a path (default ``draft.template``);
+    ``model`` a :class:`~pipeline.llm.ChatModel`, a LangChain chat model, or ``None`` for the
+    backend in ``settings.llm``; ``cards`` statistics evidence cards (see
+    :func:`pipeline.stats.cards_from_files`) offered to sections with ``stats = true``;
+    ``filters`` apply to every retrieval (same keys as ``pilar search --filter``);
+    ``audience`` (e.g. "Bupati dan Sekda") is told to the model; ``length`` scales the answers.
+    ``run_dir=True`` writes the run folder under ``draft.runs_dir``; a path writes there;
+    ``False`` writes nothing. ``user`` (default: the operating-system account) goes into the
+    audit record with the index version the brief was drafted from.
+    """
+    topic = re.sub(r"\s+", " ", topic).strip()
+    if not topic:
+        raise ConfigError("the topic is empty", help='Give the brief a topic, e.g. "disiplin PNS".')
+    if length not in LENGTHS:
+        raise ConfigError(f"unknown length {length!r}", help="Use short, standard or long.")
+    settings = settings or index.settings
+    lang = lang or settings.draft.lang
+    tpl = template if isinstance(template, Template) else None
+    tpl = tpl or load_template(template or settings.draft.template, lang, settings)
+    tpl = with_length(tpl, length)
+    started = _dt.datetime.now(_dt.UTC)
+    folder = None
+    if run_dir:
+        folder = (
+            Path(run_dir)
+            if not isinstance(run_dir, bool)
+            else settings.home / settings.draft.runs_dir / run_name(started, topic)
+        )
+    run = DraftRun(
+        topic=topic,
+        index=index,
+        tpl=tpl,
+        settings=settings,
+        chat=as_chat_model(model, settings.llm),
+        embedder=MemoEmbedder(embedder or index.embedder),
+        analyzer=Analyzer(stem=True),
+        cards=cards,
+        region=region,
+        filters=filters,
+        audience=(audience or "").strip() or None,
+        started=started,
+        folder=folder,
+        user=user or _os_user(),
+        index_version=index.manifest.get("version"),
+    )
+    emit = on_event or (lambda event: None)
+    t0 = time.perf_counter()
+    order = [s for s in tpl.sections if s.kind == "llm"]
+    order += [s for s in tpl.sections if s.kind == "summary"]
+    for spec in order:
+        _run_section(run, spec, emit)
+    emit(DraftEvent("verify", text="verifying sentences"))
+    for section in run.drafted.values():
+        _verify_section(run, section)
+    run.seconds = time.perf_counter() - t0
+    return _finish(run, emit)
+
+
+def redraft_section(
+    result: DraftResult,
+    key: str,
+    *,
+    seed: int | None = None,
+    on_event: Callable[[DraftEvent], None] | None = None,
+) -> DraftResult:
+    """Draft one section again (a new seed unless given), verify it, and assemble the brief
+    again; the run folder (if any) is rewritten. Dasar Hukum follows the new citations."""
+    run = _require_run(result)
+    spec = next((s for s in run.tpl.sections if s.key == key), None)
+    if spec is None or spec.kind == "legal_basis":
+        raise ConfigError(
+            f"section {key!r} cannot be redrafted",
+            help="Choose one of: "
+            + ", ".join(s.key for s in run.tpl.sections if s.kind != "legal_basis"),
+        )
+    emit = on_event or (lambda event: None)
+    base = run.settings.llm.seed if run.settings.llm.seed is not None else 0
+    new_seed = (
+        seed
+        if seed is not None
+        else base + 1 + sum(1 for d in run.drafted.values() for _ in d.audit.get("redrafts", []))
+    )
+    llm = run.settings.llm.model_copy(update={"seed": new_seed})
+    settings = run.settings.model_copy(update={"llm": llm})
+    previous = run.drafted.get(key)
+    t0 = time.perf_counter()
+    section = _run_section(run, spec, emit, settings=settings)
+    section.audit["redrafts"] = [
+        *(previous.audit.get("redrafts", []) if previous else []),
+        {
+            "seed": new_seed,
+            "previous_raw_output": previous.audit.get("raw_output") if previous else None,
+        },
+    ]
+    _verify_section(run, section)
+    run.seconds += time.perf_counter() - t0
+    return _finish(run, emit)
+
+
+def reverify(
+    result: DraftResult,
+    edits: dict[str, str],
+    *,
+    on_event: Callable[[DraftEvent], None] | None = None,
+) -> DraftResult:
+    """Replace the text of sections with an analyst's edits and verify them again.
+
+    ``edits`` maps a section key to its new text, whose ``[n]`` markers use the brief's
+    reference numbers. A marker may point at any reference of the brief; one that points at no
+    reference is removed, as in drafting.
+    """
+    run = _require_run(result)
+    by_number = {ref.n: ref.id for ref in result.brief.references}
+    items_by_id = {i.id: i for d in run.drafted.values() for i in d.items}
+    emit = on_event or (lambda event: None)
+    for key, text in edits.items():
+        section = run.drafted.get(key)
+        if section is None:
+            raise ConfigError(f"no drafted section {key!r} in this brief")
+        local: dict[int, int] = {}
+        for n, ref_id in by_number.items():
+            item = items_by_id.get(ref_id)
+            if item is None:
+                continue
+            positions = [i for i, it in enumerate(section.items) if it.id == ref_id]
+            if not positions:
+                section.items.append(copy_item(item))
+                positions = [len(section.items) - 1]
+            local[n] = positions[0] + 1
+
+        def to_local(match: re.Match[str], local: dict[int, int] = local) -> str:
+            numbers = [local[n] for n in extract_markers(match[0]) if n in local]
+            return f"[{', '.join(map(str, numbers))}]" if numbers else ""
+
+        sentences = []
+        for sentence in split_answer(text):
+            fixed = MARKER_RE.sub(to_local, sentence)
+            fixed = re.sub(r"\s+([.,;:!?])", r"\1", re.sub(r"\s{2,}", " ", fixed)).strip()
+            if re.search(r"\w", MARKER_RE.sub("", fixed)):
+                sentences.append(fixed)
+        section.audit.setdefault("edits", []).append(
+            {"before": list(section.sentences), "after": sentences}
+        )
+        section.sentences = sentences
+        section.attributed = set()
+        section.note = None if sentences else section.note
+        _verify_section(run, section)
+    return _finish(run, emit)
+
+
+def _require_run(result: DraftResult) -> DraftRun:
+    if result.run is None:
+        raise ConfigError("this draft result keeps no run state (it was loaded from a file)")
+    return result.run
+
+
+def _run_section(
+    run: DraftRun,
+    spec: SectionSpec,
+    emit: Callable[[DraftEvent], None],
+    settings: Settings | None = None,
+) -> DraftedSection:
+    """Retrieve, draft and attribute one section (stored in ``run.drafted``)."""
+    settings = settings or run.settings
+    emit(DraftEvent("section", spec.key, spec.heading))
+    if spec.kind == "summary":
+        others = [d for k, d in run.drafted.items() if k != spec.key]
+        items = summary_items(others, spec.k or 5)
+        query = None
+        if not items:  # nothing cited yet: fall back to the topic itself
+            query = run.topic
+            items = retrieve_items(run.index, query, spec.k or settings.draft.k, run.filters)
+    else:
+        query = spec.query.format(topic=run.topic)
+        items = retrieve_items(run.index, query, spec.k or settings.draft.k, run.filters)
+        if spec.stats and run.cards:
+            chosen = select_cards(
+                run.cards,
+                f"{run.topic} {query}",
+                settings.draft.cards_per_section,
+                region=run.region,
+            )
+            items += [item_from_card(c) for c in chosen]
+    if run.audience:
+        who = "Pembaca" if run.tpl.lang == "id" else "Audience"
+        spec = replace(spec, instruction=f"{spec.instruction} {who}: {run.audience}.".strip())
+    section = draft_section(
+        spec, run.tpl, run.topic, query, items, run.chat, settings, run.analyzer, emit
+    )
+    if section.sentences:
+        attribute(section, settings, run.embedder)
+    run.drafted[spec.key] = section
+    emit(DraftEvent("section_done", spec.key, spec.heading, f"{len(section.sentences)}"))
+    return section
+
+
+def _verify_section(run: DraftRun, section: DraftedSection) -> None:
+    section.verdicts = []
+    if not section.sentences:
+        return
+    judge = LLMJudge(run.chat, run.tpl.lang) if run.settings.draft.judge else None
+    section.verdicts = verify_sentences(
+        section.sentences,
+        [to_evidence(i) for i in section.items],
+        run.settings,
+        run.embedder,
+        judge=judge,
+        require_markers=True,
+    )
+    section.audit["verdicts"] = [v.to_json() for v in section.verdicts]
+    if judge:
+        section.audit["judge"] = judge.log
+
+
+def _finish(run: DraftRun, emit: Callable[[DraftEvent], None]) -> DraftResult:
+    """Assemble the brief from the drafted sections, build the audit record, write the files."""
+    tpl, index, settings = run.tpl, run.index, run.settings
+    brief, audit_sections = assemble_brief(
+        tpl, run.topic, tpl.lang, run.drafted, settings, index, run.chat, run.started
+    )
+    if run.folder is not None:
+        brief = brief.model_copy(update={"run_dir": str(run.folder)})
+    audit = {
+        "request": {
+            "topic": run.topic,
+            "template": tpl.label,
+            "template_path": str(tpl.path) if tpl.path else None,
+            "lang": tpl.lang,
+            "index": str(index.path),
+            "index_version": run.index_version,
+            "user": run.user,
+            "filters": run.filters or {},
+            "region": run.region,
+            "audience": run.audience,
+            "cards_offered": len(run.cards),
+        },
+        "created": brief.created,
+        "seconds": round(run.seconds, 2),
+        "model": run.chat.model_id,
+        "settings": settings.model_dump(mode="json"),
+        "index_manifest": index_manifest(index),
+        "template": {
+            "system": tpl.system,
+            "section_prompt": tpl.section_prompt,
+            "sections": [
+                {"key": s.key, "kind": s.kind, "max_tokens": s.max_tokens, "sentences": s.sentences}
+                for s in tpl.sections
+            ],
+        },
+        "sections": audit_sections,
+        "brief": brief.model_dump(mode="json"),
+    }
+    files: dict[str, Path] = {}
+    if run.folder is not None:
+        from pipeline.export import write_run
+
+        files = write_run(brief, audit, run.folder)
+    emit(DraftEvent("done", text=f"{brief.summary.supported}/{brief.summary.sentences} supported"))
+    return DraftResult(brief=brief, audit=audit, files=files, run=run)

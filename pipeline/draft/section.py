@@ -1,0 +1,216 @@
+"""One section of a brief: show the evidence, draft with the model, keep the valid markers,
+and cite the best passage for sentences the model left uncited."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from pipeline.draft.answer import attach_markers, keep_valid_markers, split_answer
+from pipeline.draft.evidence import (
+    EvidenceItem,
+    copy_item,
+    evidence_block,
+    shown_text,
+    to_evidence,
+)
+from pipeline.draft.notes import NOTES
+from pipeline.draft.templates import SectionSpec, Template
+from pipeline.llm import ChatModel, Message, count_message_tokens, prompt_budget
+from pipeline.settings import Settings
+from pipeline.text.analyzer import Analyzer
+from pipeline.text.markers import extract_markers
+from pipeline.types import Verdict
+from pipeline.verify import verify_sentences
+
+if TYPE_CHECKING:
+    from pipeline.embed import Embedder
+
+__all__ = [
+    "DraftEvent",
+    "DraftedSection",
+    "attribute",
+    "draft_section",
+    "fit_messages",
+    "summary_items",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class DraftEvent:
+    """Progress of a draft: ``section`` (starts), ``token`` (streamed text), ``section_done``,
+    ``verify`` and ``done``. ``text`` carries the token or a short message."""
+
+    kind: Literal["section", "token", "section_done", "verify", "done"]
+    key: str = ""
+    heading: str = ""
+    text: str = ""
+
+
+@dataclass(slots=True)
+class DraftedSection:
+    """A drafted section: its evidence, sentences (local ``[n]`` markers), verdicts, audit."""
+
+    spec: SectionSpec
+    items: list[EvidenceItem] = field(default_factory=list)
+    sentences: list[str] = field(default_factory=list)
+    verdicts: list[Verdict] = field(default_factory=list)
+    note: str | None = None
+    query: str | None = None
+    audit: dict[str, Any] = field(default_factory=dict)
+    attributed: set[int] = field(default_factory=set)
+
+
+def draft_section(
+    spec: SectionSpec,
+    tpl: Template,
+    topic: str,
+    query: str | None,
+    items: list[EvidenceItem],
+    chat: ChatModel,
+    settings: Settings,
+    analyzer: Analyzer,
+    emit: Callable[[DraftEvent], None],
+) -> DraftedSection:
+    """Show the evidence, stream the model's answer and keep its sentences with valid markers.
+
+    The audit part of the section (evidence shown, messages, raw output, timing) is filled in;
+    verification is left to the caller.
+    """
+    section = DraftedSection(spec=spec, query=query)
+    notes = NOTES[tpl.lang]
+    if not items:
+        section.note = notes["no_evidence"]
+        section.audit = {"key": spec.key, "query": query, "evidence": [], "note": section.note}
+        return section
+    q_tokens = set(analyzer(f"{topic} {query or ''} {spec.instruction}"))
+    for item in items:
+        item.shown = shown_text(item.text, q_tokens, settings.draft.evidence_words, analyzer)
+    items, messages = fit_messages(spec, tpl, topic, items, chat)
+    section.items = items
+    start = time.perf_counter()
+    first_token: float | None = None
+    pieces: list[str] = []
+    for piece in chat.stream(
+        messages,
+        max_tokens=spec.max_tokens,
+        temperature=settings.llm.temperature,
+        seed=settings.llm.seed,
+        stop=["<<<", "BUKTI>>>", "EVIDENCE>>>", "\n\n\n"],
+    ):
+        if first_token is None:
+            first_token = time.perf_counter() - start
+        pieces.append(piece)
+        emit(DraftEvent("token", spec.key, spec.heading, piece))
+    raw = "".join(pieces)
+    seconds = time.perf_counter() - start
+    removed: list[int] = []
+    heading = re.escape(spec.heading)
+    answer = re.sub(
+        rf"^\W*(?:\d+[.)]\s*)?\W*{heading}[\"”'*]*\s*[:.\-–]?\s*", "", raw.strip(), flags=re.I
+    )
+    sentences = split_answer(answer)
+    truncated = None
+    if sentences and not re.search(r"[.!?\]]\W*$", sentences[-1]):
+        truncated = sentences.pop()  # cut off by max_tokens: half a sentence is not a claim
+    for sentence in sentences:
+        text, _kept, bad = keep_valid_markers(sentence, len(items))
+        removed += bad
+        if re.search(r"\w", text):
+            section.sentences.append(text)
+    if not section.sentences:
+        section.note = notes["no_sentences"]
+    section.audit = {
+        "key": spec.key,
+        "heading": spec.heading,
+        "query": query,
+        "evidence": [
+            {
+                "n": n,
+                "kind": i.kind,
+                "id": i.id,
+                "citation": i.citation,
+                "status": i.status,
+                "shown": i.shown,
+            }
+            for n, i in enumerate(items, 1)
+        ],
+        "messages": [m.to_dict() for m in messages],
+        "raw_output": raw,
+        "sentences": list(section.sentences),
+        "markers_removed": removed,
+        "truncated_sentence": truncated,
+        "prompt_tokens": count_message_tokens(chat, messages),
+        "output_tokens": chat.count_tokens(raw) if raw else 0,
+        "ttft_s": round(first_token, 3) if first_token is not None else None,
+        "seconds": round(seconds, 3),
+        "note": section.note,
+    }
+    return section
+
+
+def fit_messages(
+    spec: SectionSpec, tpl: Template, topic: str, items: list[EvidenceItem], chat: ChatModel
+) -> tuple[list[EvidenceItem], list[Message]]:
+    """The messages for a section, dropping the lowest-ranked passages until they fit."""
+    while True:
+        prompt = tpl.section_prompt.format(
+            topic=topic,
+            heading=spec.heading,
+            instruction=spec.instruction,
+            evidence=evidence_block(items, tpl.lang),
+            sentences=spec.sentences,
+        )
+        messages = [Message.system(tpl.system), Message.user(prompt)]
+        if count_message_tokens(chat, messages) <= prompt_budget(chat, spec.max_tokens) or (
+            len(items) <= 1
+        ):
+            return items, messages
+        items = items[:-1]
+
+
+def attribute(section: DraftedSection, settings: Settings, embedder: Embedder) -> None:
+    """Cite the best passage for sentences the model left without a valid marker — only when
+    that passage alone supports the sentence (a ``supported`` verdict); others stay uncited."""
+    missing = [i for i, s in enumerate(section.sentences) if not extract_markers(s)]
+    if not missing:
+        return
+    evidence = [to_evidence(i) for i in section.items]
+    candidates = verify_sentences(
+        [section.sentences[i] for i in missing],
+        evidence,
+        settings,
+        embedder,
+        require_markers=False,
+    )
+    best = [v.best_passage for v in candidates]
+    trial = [
+        attach_markers(section.sentences[i], f"[{n}]") if n else section.sentences[i]
+        for i, n in zip(missing, best, strict=True)
+    ]
+    checked = verify_sentences(trial, evidence, settings, embedder, require_markers=True)
+    attributed = []
+    for i, n, sentence, verdict in zip(missing, best, trial, checked, strict=True):
+        if n and verdict.verdict == "supported":
+            section.sentences[i] = sentence
+            section.attributed.add(i)
+            attributed.append({"sentence": i + 1, "passage": n, "support": verdict.support})
+    section.audit["attributed"] = attributed
+
+
+def summary_items(sections: Sequence[DraftedSection] | Any, k: int) -> list[EvidenceItem]:
+    """The passages the drafted sections cite most (ties: first cited first)."""
+    counts: Counter[str] = Counter()
+    first: dict[str, EvidenceItem] = {}
+    for section in sections:
+        for sentence in section.sentences:
+            for n in extract_markers(sentence):
+                item = section.items[n - 1]
+                counts[item.id] += 1
+                first.setdefault(item.id, item)
+    ranked = sorted(first, key=lambda i: (-counts[i], list(first).index(i)))
+    return [copy_item(first[i]) for i in ranked[:k]]

@@ -1,0 +1,27 @@
+"""What a chunk contributes to the index: the text embedded, the text BM25 reads, and the hash
+that keys its vector in the embedding cache."""
+
+from __future__ import annotations
+
+import hashlib
+
+from pipeline.types import Chunk
+
+__all__ = ["bm25_text", "embed_text", "text_hash"]
+
+
+def embed_text(chunk: Chunk, with_heading: bool = True) -> str:
+    """The text the embedder sees: the chunk, led by its regulation title and BAB."""
+    if with_heading and chunk.heading:
+        return f"{chunk.heading}\n{chunk.text}"
+    return chunk.text
+
+
+def bm25_text(chunk: Chunk) -> str:
+    """The text BM25 indexes: citation, heading and the chunk."""
+    return f"{chunk.citation}\n{chunk.heading or ''}\n{chunk.text}"
+
+
+def text_hash(text: str) -> str:
+    """The key of a text's vector in the embedding cache."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,36 @@
+"""How a regulation's status is named, in Indonesian and English (one table for all outputs).
+
+The search results of the CLI and the app, the evidence shown to the model, the exports and the
+audit record all name a status from :data:`STATUS_LABELS`, so a status reads the same wherever
+an analyst meets it.
+"""
+
+from __future__ import annotations
+
+__all__ = ["NOT_IN_FORCE", "STATUSES", "STATUS_LABELS", "status_label"]
+
+#: the statuses a regulation can have, from in force to revoked
+STATUSES = ("in_force", "amended", "partially_revoked", "revoked")
+
+#: statuses worth a note next to a regulation, a hit or a reference
+NOT_IN_FORCE = ("revoked", "partially_revoked", "amended")
+
+STATUS_LABELS: dict[str, dict[str, str]] = {
+    "id": {
+        "in_force": "berlaku",
+        "amended": "diubah",
+        "partially_revoked": "dicabut sebagian",
+        "revoked": "dicabut",
+    },
+    "en": {
+        "in_force": "in force",
+        "amended": "amended",
+        "partially_revoked": "partially revoked",
+        "revoked": "revoked",
+    },
+}
+
+
+def status_label(status: str, lang: str = "id") -> str | None:
+    """The label of ``status`` in ``lang`` (``'id'`` or ``'en'``); ``None`` for no status."""
+    return STATUS_LABELS.get(lang, STATUS_LABELS["en"]).get(status)

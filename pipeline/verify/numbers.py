@@ -1,0 +1,233 @@
+"""The number check: every figure and year a claim states must be in the passages it cites.
+
+Numbers are read in Indonesian or English format, as digits or words
+(:mod:`pipeline.text.numbers`); an ambiguous ``1,234`` keeps both readings. A figure matches a
+passage figure of the same value (rounding allowed with ``verify.round_numbers``), unit and
+period (the nearest year). Digits inside regulation references and locators (``UU 5/2014``,
+``ayat (2)``) are not figures.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from pipeline.legal.refs import find_mentions
+from pipeline.text.numbers import (
+    NumberMention,
+    decimals_of,
+    find_numbers,
+    find_word_numbers,
+    parse_number,
+)
+from pipeline.types import Evidence, Reason
+
+__all__ = ["check_numbers", "prep"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Num:
+    values: tuple[float, ...]  # the reading(s): ambiguous "1,234" gives 1.234 and 1234
+    shown: str
+    unit: str | None
+    decimals: int
+    scale: float
+    period: int | None
+    start: int
+    end: int
+
+
+_CORE_RE = re.compile(r"\d(?:[\d.,]*\d)?")
+
+
+def _readings(mention: NumberMention) -> tuple[float, ...]:
+    core = _CORE_RE.search(mention.raw)
+    values = [mention.value]
+    if core and mention.scale:
+        sign = -1.0 if mention.value < 0 else 1.0
+        for locale in ("id", "en"):
+            v = parse_number(core[0], locale=locale)  # type: ignore[arg-type]
+            if v is not None:
+                values.append(sign * v * mention.scale)
+    unique: list[float] = []
+    for v in values:
+        if not any(math.isclose(v, u, rel_tol=1e-12, abs_tol=1e-12) for u in unique):
+            unique.append(v)
+    return tuple(unique)
+
+
+def _inside(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
+
+
+_RP_GLUED = re.compile(r"\b(Rp\.?)(?=\d)", re.IGNORECASE)
+
+
+def prep(text: str) -> str:
+    """``Rp1.000`` → ``Rp 1.000`` so the amount is read as rupiah (same length ± 1 per match)."""
+    return _RP_GLUED.sub(r"\1 ", text)
+
+
+_YEAR_LEAD = re.compile(
+    r"\b(?:tahun|pada|sejak|hingga|sampai|akhir|awal|per|in|since|by|until)\s+$", re.IGNORECASE
+)
+
+
+def _as_year(text: str, m: NumberMention) -> NumberMention:
+    """``pada 2023 penduduk …``: a 4-digit year after a time word is a year even when a unit
+    word follows it."""
+    if m.is_year or m.scale != 1.0 or not re.fullmatch(r"(?:19|20)\d\d", m.raw.split()[0]):
+        return m
+    if _YEAR_LEAD.search(text[max(0, m.start - 12) : m.start]):
+        return replace(m, is_year=True, unit=None, raw=m.raw.split()[0])
+    return m
+
+
+def _numbers(text: str, skip: Sequence[tuple[int, int]] = ()) -> tuple[list[_Num], list[int]]:
+    """(numbers, years) in ``text``, leaving out those inside ``skip`` spans (references).
+
+    ``text`` must already be passed through :func:`prep` (spans refer to it).
+    """
+    digits = [m for m in find_numbers(text) if not _inside(skip, m.start, m.end)]
+    words = [m for m in find_word_numbers(text) if not _inside(skip, m.start, m.end)]
+    kept_words = []
+    for w in words:
+        twin = any(
+            d.value == w.value and re.fullmatch(r"\s*\(\s*", text[d.end : w.start])
+            for d in digits
+            if d.end <= w.start
+        )
+        if not twin:  # "7 (tujuh)" is one number written twice
+            kept_words.append(w)
+    digits = [_as_year(text, m) for m in digits]
+    years = [m for m in digits if m.is_year]
+    nums: list[_Num] = []
+    for m in sorted([d for d in digits if not d.is_year] + kept_words, key=lambda x: x.start):
+        period = None
+        if years:
+            nearest = min(years, key=lambda y: max(y.start - m.end, m.start - y.end, 0))
+            period = int(nearest.value)
+        nums.append(
+            _Num(
+                values=_readings(m),
+                shown=m.raw,
+                unit=m.unit,
+                decimals=decimals_of(m.base_value),
+                scale=m.scale,
+                period=period,
+                start=m.start,
+                end=m.end,
+            )
+        )
+    return nums, [int(y.value) for y in years]
+
+
+_FALLING_RE = re.compile(
+    r"\b(?:turun|menurun|penurunan|berkurang|terkontraksi|kontraksi|minus|merosot|anjlok|"
+    r"fell|fall|decline[ds]?|decrease[ds]?|contract(?:ed|ion)|shr[au]nk|negative)\b",
+    re.IGNORECASE,
+)
+
+
+def _value_match(claim: _Num, fig: _Num, rounding: bool, falling: bool = False) -> bool:
+    for c in claim.values:
+        for f in fig.values:
+            if falling and c > 0 > f:
+                f = -f  # "terkontraksi 9,33 persen" states -9,33 in words
+            if math.isclose(c, f, rel_tol=1e-9, abs_tol=1e-9):
+                return True
+            if rounding and (claim.decimals > 0 or claim.scale > 1):
+                step = 10.0 ** (-claim.decimals) * claim.scale
+                if abs(c - f) <= step / 2 + 1e-9 * max(1.0, abs(f)):
+                    return True
+    return False
+
+
+def _unit_match(claim: _Num, fig: _Num) -> bool:
+    return claim.unit is None or fig.unit is None or claim.unit == fig.unit
+
+
+def _show(num: _Num) -> str:
+    text = num.shown
+    return f"{text} ({num.period})" if num.period else text
+
+
+def check_numbers(
+    claim_text: str,
+    claim_skip: Sequence[tuple[int, int]],
+    passages: Sequence[Evidence],
+    rounding: bool,
+) -> list[Reason]:
+    """``number_mismatch`` reasons for the figures and years of ``claim_text`` (already through
+    :func:`prep`) that the cited ``passages`` do not hold; figures inside ``claim_skip`` spans
+    (references, locators) are left out. ``rounding`` lets ``14,5`` match ``14,45``."""
+    claim_nums, claim_years = _numbers(claim_text, claim_skip)
+    if not claim_nums and not claim_years:
+        return []
+    figs: list[tuple[int, _Num]] = []
+    years: set[int] = set()
+    for i, ev in enumerate(passages):
+        text = ev.text if not ev.citation else f"{ev.text}\n{ev.citation}"
+        ptext = prep(ev.text)
+        nums, found_years = _numbers(ptext, find_mentions(ptext).spans)
+        figs.extend((i, n) for n in nums)
+        years.update(found_years)
+        years.update(int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", text))
+        years.update(int(n.values[0]) for n in nums if n.values[0].is_integer())
+    falling = bool(_FALLING_RE.search(claim_text))
+    reasons: list[Reason] = []
+    for year in claim_years:
+        if year not in years:
+            reasons.append(
+                Reason(
+                    code="number_mismatch",
+                    message=f"the year {year} does not appear in the cited passages",
+                )
+            )
+    for num in claim_nums:
+        value_hits = [(i, f) for i, f in figs if _value_match(num, f, rounding, falling)]
+        full = [
+            (i, f)
+            for i, f in value_hits
+            if _unit_match(num, f) and (num.period is None or f.period in (None, num.period))
+        ]
+        if full:
+            continue
+        unit_hits = [(i, f) for i, f in value_hits if _unit_match(num, f)]
+        if unit_hits:
+            i, f = unit_hits[0]
+            reasons.append(
+                Reason(
+                    code="number_mismatch",
+                    message=f"{num.shown} is given for {num.period} in the claim but for "
+                    f"{f.period} in the passage",
+                    passage=i + 1,
+                )
+            )
+            continue
+        candidates = [(i, f) for i, f in figs if _unit_match(num, f)] or figs
+        if candidates:
+            i, f = min(
+                candidates,
+                key=lambda x: (
+                    x[1].period != num.period if num.period else False,
+                    min(abs(a - b) / max(abs(b), 1e-9) for a in num.values for b in x[1].values),
+                ),
+            )
+            reasons.append(
+                Reason(
+                    code="number_mismatch",
+                    message=f"{_show(num)} is not in the cited passages; nearest: {_show(f)}",
+                    passage=i + 1,
+                )
+            )
+        else:
+            reasons.append(
+                Reason(
+                    code="number_mismatch",
+                    message=f"{_show(num)} is not in the cited passages (they hold no figures)",
+                )
+            )
+    return reasons
