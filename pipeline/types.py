@@ -338,6 +338,10 @@ ReasonCode = Literal[
     "wrong_reference",
     "llm_judge",
     "source_is_instruction",
+    "no_claim",
+    "modality_mismatch",
+    "negation_mismatch",
+    "unit_mismatch",
 ]
 
 

@@ -20,6 +20,14 @@ code                            when
 ``low_support``                 the support score is below ``t_high`` (weak) or ``t_low``
                                 (unsupported)
 ``llm_judge``                   the optional judge changed a ``weak`` verdict
+``no_claim``                    a question, a heading or tag, or a sentence with nothing
+                                checkable ("Isu ini sangat penting …"): not a claim
+``modality_mismatch``           must / may / must not differ from the matched passage sentence
+                                (and its neighbours): "dapat" where the passage says "wajib"
+``negation_mismatch``           a "tidak" / "not" added before, or dropped from, a word the
+                                passage says
+``unit_mismatch``               days where the passage counts working days (hari kerja), or
+                                the other way round
 ==============================  =============================================================
 
 The support score combines the largest cosine similarity between the claim (embedded as a query)
@@ -34,8 +42,9 @@ it with ``draft.judge``); none is wired by default.
 
 Modules, each importing only those above it: ``sentences`` (passage sentences, instruction-like
 text, claim records), ``numbers`` (the number check), ``refs`` (the reference check, on
-:func:`pipeline.legal.refs.find_mentions`), ``judge`` (the judge seam), ``support`` (the support
-score), ``core`` (one claim through every check; :func:`verify_claim`, :func:`verify_sentences`).
+:func:`pipeline.legal.refs.find_mentions`), ``norms`` (no claim; modality, negation and units
+against the matched sentence, on :mod:`pipeline.legal.modality`), ``judge`` (the judge seam),
+``support`` (the support score), ``core`` (one claim through every check; :func:`verify_claim`, :func:`verify_sentences`).
 """
 
 from pipeline.text.markers import extract_markers

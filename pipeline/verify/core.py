@@ -1,8 +1,8 @@
 """The verifier: claims and their cited passages → verdicts with reasons.
 
 :func:`verify_claim` checks one claim, :func:`verify_sentences` a batch (every passage sentence
-is embedded once). Each claim goes through the citation, number, reference, status, support and
-instruction checks; the optional judge is asked about ``weak`` verdicts only.
+is embedded once). Each claim goes through the citation, number, reference, status, support,
+claim-content, modality / negation / unit and instruction checks; the optional judge is asked about ``weak`` verdicts only.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pipeline.text.analyzer import Analyzer
 from pipeline.text.markers import MARKER_RE, extract_markers
 from pipeline.types import Evidence, Reason, Verdict, VerdictLabel
 from pipeline.verify.judge import Judge
+from pipeline.verify.norms import check_claim_content, check_norms
 from pipeline.verify.numbers import check_numbers, prep
 from pipeline.verify.refs import check_references
 from pipeline.verify.sentences import INSTRUCTION_RE, WS, as_evidence
@@ -136,6 +137,11 @@ def _verify_one(
                 message=f"support {support:.2f} < {cfg.t_high:.2f} (weak)",
             )
         )
+
+    if chosen:
+        hard.extend(check_claim_content(text))
+    if chosen and best_sent and best_i is not None:
+        hard.extend(check_norms(text, evidence[best_i - 1].text, best_sent, best_i))
 
     if chosen and best_sent and INSTRUCTION_RE.search(best_sent):
         hard.append(

@@ -1,0 +1,211 @@
+"""Checks of what the matched passage sentence says, beyond its numbers and references.
+
+* :func:`check_claim_content` — ``no_claim``: a question, a heading or tag, or a sentence whose
+  words say nothing checkable ("Isu ini sangat penting …", "perlu ditangani secara
+  komprehensif dan berkelanjutan") is not a claim a passage can support.
+* :func:`check_norms` — ``modality_mismatch`` (must / may / must not differ from the passage
+  sentence and its neighbours), ``negation_mismatch`` (a "tidak" / "not" added before, or
+  dropped from, a word the passage says), ``unit_mismatch`` (days against working days).
+
+Each compares the claim with the passage sentence it matches best and the sentences beside it
+(a claim is supported by one sentence, or two adjacent ones).
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.legal.modality import read_norm
+from pipeline.types import Reason
+from pipeline.verify.sentences import split_sentences
+
+__all__ = ["VAGUE_WORDS", "aligned_sentences", "check_claim_content", "check_norms"]
+
+_QUESTION_START = re.compile(
+    r"^(?:apakah|bagaimana|mengapa|kenapa|siapa|kapan|berapa|di\s*mana|manakah|what|how|why|"
+    r"who|when|where|which|does|do|is|are|can|could|should|will|would)\b",
+    re.IGNORECASE,
+)
+_TAG = re.compile(r"^\s*(?:<[^<>]{1,60}>|#{1,6}\s.*|[^.!?]{1,60}:)\s*$")
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_DIGIT = re.compile(r"\d")
+
+_VAGUE = """
+    isu ini itu hal tersebut topik masalah persoalan sangat amat penting krusial strategis
+    signifikan perlu harus diperlukan dibutuhkan ditangani menangani penanganan secara
+    komprehensif menyeluruh berkelanjutan terpadu holistik serius sungguh optimal efektif
+    efisien upaya meningkatkan peningkatan memperkuat penguatan mendorong mendukung dukungan
+    berbagai pihak semua seluruh para pemangku kepentingan kebijakan pemerintah indonesia
+    bagian sistem kualitas baik lebih dan atau yang untuk dengan dalam pada di ke dari oleh
+    bagi akan dapat adalah merupakan menjadi agar supaya sehingga karena juga serta telah
+    sudah masih tetap bahwa melibatkan terkait mengenai tentang
+    this that these those issue issues topic matter matters very highly important crucial
+    critical key vital significant strategic need needs needed must should be is are was were
+    addressed address addressing comprehensively comprehensive sustainable sustainably
+    holistic holistically integrated serious seriously effective effectively efficient
+    efforts effort improve improving strengthen strengthening support supporting various all
+    stakeholders policy policies government indonesia part system quality good better more
+    and or the a an of to in on for with by as it its which who will can has have been
+    therefore thus also further regarding concerning about
+"""
+#: words that say nothing checkable on their own: importance, urgency, vague calls to act
+VAGUE_WORDS = frozenset(_VAGUE.split())
+
+_WORKING_DAYS = re.compile(r"\bhari\s+kerja\b|\bworking\s+days?\b|\bbusiness\s+days?\b", re.I)
+_DAYS = re.compile(r"\d+\s*\)?\s*(?:\([^)]*\)\s*)?(?:hari|days?)\b", re.IGNORECASE)
+
+
+def check_claim_content(text: str) -> list[Reason]:
+    """``no_claim`` for a question, a heading or tag, or words with nothing to check."""
+    stripped = text.strip().strip("\"'“”")
+    if stripped.endswith("?") or (_QUESTION_START.match(stripped) and not stripped.endswith(".")):
+        return [Reason(code="no_claim", message="a question, not a claim a passage can support")]
+    if _TAG.match(stripped):
+        return [Reason(code="no_claim", message="a heading or tag, not a sentence")]
+    words = [w.lower() for w in _WORD.findall(stripped)]
+    if not _DIGIT.search(stripped) and all(w in VAGUE_WORDS for w in words):
+        return [
+            Reason(
+                code="no_claim",
+                message="nothing in it can be checked against a passage (no actor, rule, "
+                "figure or fact)",
+            )
+        ]
+    return []
+
+
+def aligned_sentences(passage: str, best: str) -> list[str]:
+    """The passage sentence a claim matches best, with the sentences just before and after."""
+    sentences = split_sentences(passage) or [passage]
+    if best not in sentences:
+        return [best]
+    i = sentences.index(best)
+    return sentences[max(0, i - 1) : i + 2]
+
+
+#: words after a negation that the modality check reads ("tidak dapat") or that make a limit
+_NOT_NEGATED = frozenset(
+    [
+        "lebih",
+        "kurang",
+        "melebihi",
+        "later",
+        "more",
+        "less",
+        "dapat",
+        "boleh",
+        "bisa",
+        "wajib",
+        "harus",
+        "diperbolehkan",
+        "diizinkan",
+        "dibenarkan",
+        "diwajibkan",
+        "can",
+        "may",
+        "must",
+        "need",
+    ]
+)
+
+
+def _negated_words(text: str) -> tuple[set[tuple[str, str]], set[str]]:
+    """(what each negation negates: the word after it and the next content word, every word)
+    of ``text``, lower case. Two words, so that "not associated with bladder cancer" is not
+    read as negating the "associated" of another clause."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    negated = set()
+    for i, w in enumerate(words[:-1]):
+        if w not in {"tidak", "tak", "bukan", "belum", "not", "never"}:
+            continue
+        if words[i + 1] in _NOT_NEGATED:
+            continue
+        after = next((x for x in words[i + 2 : i + 5] if len(x) > 3), "")
+        negated.add((words[i + 1], after))
+    return negated, set(words)
+
+
+_LABEL = {"obligation": "must (wajib)", "permission": "may (dapat)", "prohibition": "must not"}
+
+
+def check_norms(claim: str, passage: str, best: str, number: int | None) -> list[Reason]:
+    """``modality_mismatch``, ``negation_mismatch`` and ``unit_mismatch`` against the sentence
+    ``best`` of ``passage`` (cited as ``[number]``) and its neighbours."""
+    window = aligned_sentences(passage, best)
+    reasons: list[Reason] = []
+    said = read_norm(claim)
+    there = [read_norm(s) for s in window]
+    passage_modalities = set().union(*(r.modalities for r in there))
+    if said.modality and passage_modalities and said.modality not in passage_modalities:
+        theirs = " / ".join(_LABEL[m] for m in sorted(passage_modalities))
+        reasons.append(
+            Reason(
+                code="modality_mismatch",
+                message=f"the sentence says {_LABEL[said.modality]} where the passage says "
+                f"{theirs}",
+                passage=number,
+            )
+        )
+    claim_negated, claim_words = _negated_words(claim)
+    source_negated, source_words = set(), set()
+    for sentence in window:
+        negated, words = _negated_words(sentence)
+        source_negated |= negated
+        source_words |= words
+    # a negation word before a word the passage says plainly, where the other side has no
+    # negation at all (a paraphrase may move a "tidak" to another word of the same sentence)
+    source_plain = not any(r.negations or "prohibition" in r.modalities for r in there)
+    claim_plain = not (said.negations or "prohibition" in said.modalities)
+
+    def says(pair: tuple[str, str], words: set[str]) -> bool:
+        return pair[0] in words and (not pair[1] or pair[1] in words)
+
+    negated_there = {a for a, _ in source_negated}
+    negated_here = {a for a, _ in claim_negated}
+    added = sorted(
+        a
+        for a, b in claim_negated
+        if says((a, b), source_words) and a not in negated_there and source_plain
+    )
+    dropped = sorted(
+        a
+        for a, b in source_negated
+        if says((a, b), claim_words) and a not in negated_here and claim_plain
+    )
+    if added or dropped:
+        which = (
+            f"adds a negation before '{added[0]}'"
+            if added
+            else f"drops the negation of '{dropped[0]}'"
+        )
+        reasons.append(
+            Reason(
+                code="negation_mismatch",
+                message=f"the sentence {which}, unlike the passage",
+                passage=number,
+            )
+        )
+    if _DAYS.search(claim) or _WORKING_DAYS.search(claim):
+        claim_working = bool(_WORKING_DAYS.search(claim))
+        text = " ".join(window)
+        source_working = bool(_WORKING_DAYS.search(text))
+        source_days = bool(_DAYS.search(_WORKING_DAYS.sub(" ", text)))
+        if claim_working and not source_working and source_days:
+            reasons.append(
+                Reason(
+                    code="unit_mismatch",
+                    message="the sentence says working days (hari kerja); the passage counts "
+                    "calendar days (hari)",
+                    passage=number,
+                )
+            )
+        elif not claim_working and source_working and not source_days:
+            reasons.append(
+                Reason(
+                    code="unit_mismatch",
+                    message="the sentence says days (hari); the passage counts working days "
+                    "(hari kerja)",
+                    passage=number,
+                )
+            )
+    return reasons

@@ -1,0 +1,106 @@
+"""The checks of what a passage sentence says: each reason code, in Indonesian and English,
+fires on the changed sentence and stays quiet on the faithful one."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.verify import verify_claim
+
+DISIPLIN = (
+    "(1) PNS yang tidak masuk kerja tanpa alasan yang sah selama 3 (tiga) hari kerja dalam "
+    "1 (satu) tahun dijatuhi hukuman disiplin ringan berupa teguran lisan. "
+    "(2) Hukuman disiplin tidak dapat dijatuhkan kepada PNS yang sedang menjalani cuti."
+)
+INFORMASI = (
+    "Badan Publik wajib mengumumkan informasi publik secara berkala paling lambat "
+    "14 (empat belas) hari sejak permohonan diterima."
+)
+LARANGAN = "Pegawai ASN dilarang menjadi anggota atau pengurus partai politik."
+
+
+def codes(claim: str, passage: str) -> set[str]:
+    return {r.code for r in verify_claim(claim, [passage], embedder="hash").reasons}
+
+
+@pytest.mark.parametrize(
+    ("claim", "passage"),
+    [
+        ("Badan Publik dapat mengumumkan informasi publik secara berkala [1].", INFORMASI),
+        ("Public bodies may announce public information periodically [1].", INFORMASI),
+        ("Pegawai ASN wajib menjadi anggota partai politik [1].", LARANGAN),
+        ("ASN employees must join a political party [1].", LARANGAN),
+        ("Hukuman disiplin dapat dijatuhkan kepada PNS yang sedang menjalani cuti [1].", DISIPLIN),
+    ],
+)
+def test_a_changed_modality_is_unsupported(claim: str, passage: str) -> None:
+    assert "modality_mismatch" in codes(claim, passage)
+
+
+@pytest.mark.parametrize(
+    ("claim", "passage"),
+    [
+        ("Badan Publik wajib mengumumkan informasi publik secara berkala [1].", INFORMASI),
+        ("Public bodies must publish public information periodically [1].", INFORMASI),
+        ("Pegawai ASN tidak boleh menjadi pengurus partai politik [1].", LARANGAN),
+        ("ASN employees must not be members of a political party [1].", LARANGAN),
+    ],
+)
+def test_the_same_modality_in_other_words_passes_the_check(claim: str, passage: str) -> None:
+    assert "modality_mismatch" not in codes(claim, passage)
+
+
+def test_an_added_or_dropped_negation_is_unsupported() -> None:
+    dropped = "PNS yang masuk kerja selama 3 hari kerja dalam 1 tahun dijatuhi teguran lisan [1]."
+    added = "Badan Publik tidak mengumumkan informasi publik secara berkala [1]."
+    faithful = "PNS yang tidak masuk kerja 3 hari kerja setahun dijatuhi teguran lisan [1]."
+    assert "negation_mismatch" in codes(dropped, DISIPLIN)
+    assert "negation_mismatch" in codes(added, INFORMASI)
+    assert "negation_mismatch" not in codes(faithful, DISIPLIN)
+    english = "Public bodies do not announce information periodically [1]."
+    source = "Public bodies announce public information periodically, within 14 days."
+    assert "negation_mismatch" in codes(english, source)
+    assert "negation_mismatch" not in codes("Public bodies announce information [1].", source)
+
+
+def test_days_and_working_days_are_different_units() -> None:
+    assert "unit_mismatch" in codes(
+        "PNS yang bolos 3 hari dalam setahun dijatuhi teguran lisan [1].", DISIPLIN
+    )
+    assert "unit_mismatch" in codes(
+        "A civil servant absent for 3 days a year gets an oral reprimand [1].", DISIPLIN
+    )
+    assert "unit_mismatch" in codes(
+        "Informasi diumumkan paling lambat 14 hari kerja sejak permohonan diterima [1].", INFORMASI
+    )
+    assert "unit_mismatch" not in codes(
+        "PNS yang bolos 3 hari kerja dalam setahun dijatuhi teguran lisan [1].", DISIPLIN
+    )
+    assert "unit_mismatch" not in codes(
+        "Information is announced no later than 14 days after the request [1].", INFORMASI
+    )
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Apakah PNS tersebut akan dijatuhi hukuman disiplin [1]?",
+        "Can the civil servant be disciplined [1]?",
+        "Isu ini sangat penting dan perlu ditangani secara komprehensif dan berkelanjutan [1].",
+        "This issue is very important and must be addressed comprehensively [1].",
+        "<Rekomendasi> [1]",
+        "Recommendations: [1]",
+    ],
+)
+def test_a_sentence_with_no_claim_is_not_supported(claim: str) -> None:
+    verdict = verify_claim(claim, [DISIPLIN], embedder="hash")
+    assert verdict.verdict == "unsupported"
+    assert "no_claim" in {r.code for r in verdict.reasons}
+
+
+def test_a_real_claim_is_not_called_empty() -> None:
+    for claim in (
+        "PNS yang bolos 3 hari kerja setahun dijatuhi teguran lisan [1].",
+        "A civil servant absent for 3 working days in a year gets an oral reprimand [1].",
+    ):
+        assert "no_claim" not in codes(claim, DISIPLIN)
