@@ -24,7 +24,7 @@ from pipeline.text.numbers import (
 )
 from pipeline.types import Evidence, Reason
 
-__all__ = ["check_numbers", "prep"]
+__all__ = ["check_numbers", "list_lengths", "prep"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +154,40 @@ def _show(num: _Num) -> str:
     return f"{text} ({num.period})" if num.period else text
 
 
+#: an ayat's own number at its start, "(4) Jenis hukuman …": a label, not a figure
+_AYAT_MARK = re.compile(r"(?:^|(?<=[\s.;:]))\(\s*\d{1,2}[a-z]?\s*\)(?=\s)")
+#: a number that counts things ("lima jenis", "3 kinds", "ada empat: …"), not a time, a
+#: multiple or a unit
+_COUNTED = re.compile(
+    r"\s+(?!(?:x|kali|times|hari|jam|menit|minggu|bulan|tahun|days?|hours?|minutes?|weeks?|"
+    r"months?|years?|persen|percent)\b)[^\W\d_]|\s*:",
+    re.IGNORECASE,
+)
+_LETTER_ITEM = re.compile(r"(?:^|[\s;:,])([a-z])\s*[.)]\s+(?=\S)")
+_NUMBER_ITEM = re.compile(r"(?:^|[\s;:,])(\d{1,2})\s*[.)]\s+(?=[A-Za-z])")
+
+
+def list_lengths(text: str) -> set[int]:
+    """How many items each enumeration of ``text`` lists: ``a. … b. … c. …`` (huruf) or
+    ``1. … 2. …`` (angka), counted from its first item while the letters or numbers run on."""
+    lengths: set[int] = set()
+    letters = [m[1] for m in _LETTER_ITEM.finditer(text)]
+    numbers = [int(m[1]) for m in _NUMBER_ITEM.finditer(text)]
+    for seq, first in ((letters, "a"), (numbers, 1)):
+        run = 0
+        for item in seq:
+            expected = chr(ord("a") + run) if first == "a" else run + 1
+            if item == expected:
+                run += 1
+            elif item == first:  # a second enumeration starts
+                if run > 1:
+                    lengths.add(run)
+                run = 1
+        if run > 1:
+            lengths.add(run)
+    return lengths
+
+
 def check_numbers(
     claim_text: str,
     claim_skip: Sequence[tuple[int, int]],
@@ -171,11 +205,13 @@ def check_numbers(
     for i, ev in enumerate(passages):
         text = ev.text if not ev.citation else f"{ev.text}\n{ev.citation}"
         ptext = prep(ev.text)
-        nums, found_years = _numbers(ptext, find_mentions(ptext).spans)
+        skip = find_mentions(ptext).spans + tuple(m.span() for m in _AYAT_MARK.finditer(ptext))
+        nums, found_years = _numbers(ptext, skip)
         figs.extend((i, n) for n in nums)
         years.update(found_years)
         years.update(int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", text))
         years.update(int(n.values[0]) for n in nums if n.values[0].is_integer())
+    listed = set().union(*(list_lengths(ev.text) for ev in passages)) if passages else set()
     falling = bool(_FALLING_RE.search(claim_text))
     reasons: list[Reason] = []
     for year in claim_years:
@@ -195,6 +231,10 @@ def check_numbers(
         ]
         if full:
             continue
+        count = int(num.values[0]) if len(num.values) == 1 and num.values[0].is_integer() else 0
+        counted = bool(_COUNTED.match(claim_text, num.end))
+        if counted and num.unit is None and num.period is None and count in listed:
+            continue  # "lima jenis hukuman": the passage lists five items without the digit
         unit_hits = [(i, f) for i, f in value_hits if _unit_match(num, f)]
         if unit_hits:
             i, f = unit_hits[0]
@@ -208,6 +248,15 @@ def check_numbers(
             )
             continue
         candidates = [(i, f) for i, f in figs if _unit_match(num, f)] or figs
+        if counted and num.unit is None and 1 < count <= 26 and listed:
+            reasons.append(
+                Reason(
+                    code="number_mismatch",
+                    message=f"{num.shown}: the cited passage lists "
+                    f"{' or '.join(str(n) for n in sorted(listed))} items",
+                )
+            )
+            continue
         if candidates:
             i, f = min(
                 candidates,

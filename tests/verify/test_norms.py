@@ -104,3 +104,44 @@ def test_a_real_claim_is_not_called_empty() -> None:
         "A civil servant absent for 3 working days in a year gets an oral reprimand [1].",
     ):
         assert "no_claim" not in codes(claim, DISIPLIN)
+
+
+HUKUMAN_BERAT = (
+    "(4) Jenis hukuman disiplin berat terdiri atas: a. penurunan jabatan setingkat lebih rendah "
+    "selama 12 (dua belas) bulan; b. pembebasan dari jabatannya menjadi jabatan pelaksana "
+    "selama 12 (dua belas) bulan; dan c. pemberhentian dengan hormat tidak atas permintaan "
+    "sendiri sebagai PNS."
+)
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "PP 94/2021 mengenal tiga jenis hukuman disiplin berat [1].",
+        "There are 3 kinds of heavy disciplinary penalty [1].",
+    ],
+)
+def test_a_count_of_listed_items_is_checked_by_counting_the_items(claim: str) -> None:
+    """The passage lists a., b., c. without writing "tiga": the count is right."""
+    assert "number_mismatch" not in codes(claim, HUKUMAN_BERAT)
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "PP 94/2021 mengenal empat jenis hukuman disiplin berat [1].",
+        "There are five kinds of heavy disciplinary penalty [1].",
+    ],
+)
+def test_a_wrong_count_of_listed_items_names_the_real_count(claim: str) -> None:
+    verdict = verify_claim(claim, [HUKUMAN_BERAT], embedder="hash")
+    messages = [r.message for r in verdict.reasons if r.code == "number_mismatch"]
+    assert messages and "lists 3 items" in messages[0]
+
+
+def test_list_lengths_counts_huruf_and_angka_runs() -> None:
+    from pipeline.verify.numbers import list_lengths
+
+    assert list_lengths(HUKUMAN_BERAT) == {3}
+    assert list_lengths("meliputi: 1. satu; 2. dua; 3. tiga; 4. empat.") == {4}
+    assert list_lengths("sebagaimana dimaksud dalam Pasal 5 ayat (2) huruf a.") == set()
