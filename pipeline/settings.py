@@ -174,14 +174,28 @@ class VerifySettings(Section):
     ``benchmarks/verify_quality.py`` on the training halves of its labelled sets."""
 
     t_high: float = Field(
-        0.7162, description="Support score at or above which a claim is 'supported' (calibrated)."
+        0.7515, description="Support score at or above which a claim is 'supported' (calibrated)."
     )
     t_low: float = Field(
-        0.666,
+        0.737,
         description="Support score at or above which a claim is at least 'weak' (calibrated).",
     )
+    t_high_cross: float = Field(
+        0.85,
+        description="The same for a sentence in the other language than its passage (English "
+        "about Indonesian): similarity plus the glossary bonus (calibrated on the dev half of "
+        "the blind claim set).",
+    )
+    t_low_cross: float = Field(
+        0.83, description="The 'weak' threshold for a sentence in the other language."
+    )
+    cross_term_bonus: float = Field(
+        0.02,
+        description="Added to the similarity of a sentence in the other language for each of up "
+        "to two glossary terms or abbreviations the passage holds.",
+    )
     embedding_weight: float = Field(
-        0.75,
+        0.85,
         description="Weight of embedding similarity in the support score; lexical overlap gets "
         "the rest (calibrated).",
     )

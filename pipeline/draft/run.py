@@ -36,7 +36,13 @@ from pipeline.settings import Settings
 from pipeline.text.analyzer import Analyzer
 from pipeline.text.markers import MARKER_RE, extract_markers
 from pipeline.types import Brief, EvidenceCard
-from pipeline.verify import LLMJudge, verify_sentences
+from pipeline.verify import (
+    LLMJudge,
+    add_reasons,
+    check_already_regulated,
+    mark_contradictions,
+    verify_sentences,
+)
 
 if TYPE_CHECKING:
     from pipeline.embed import Embedder
@@ -164,6 +170,7 @@ def draft_brief(
     emit(DraftEvent("verify", text="verifying sentences"))
     for section in run.drafted.values():
         _verify_section(run, section)
+    _check_brief(run)
     run.seconds = time.perf_counter() - t0
     return _finish(run, emit)
 
@@ -205,6 +212,7 @@ def redraft_section(
         },
     ]
     _verify_section(run, section)
+    _check_brief(run)
     run.seconds += time.perf_counter() - t0
     return _finish(run, emit)
 
@@ -257,6 +265,7 @@ def reverify(
         section.attributed = set()
         section.note = None if sentences else section.note
         _verify_section(run, section)
+    _check_brief(run)
     return _finish(run, emit)
 
 
@@ -311,7 +320,7 @@ def _verify_section(run: DraftRun, section: DraftedSection) -> None:
     if not section.sentences:
         return
     judge = LLMJudge(run.chat, run.tpl.lang) if run.settings.draft.judge else None
-    section.verdicts = verify_sentences(
+    section.checked = verify_sentences(
         section.sentences,
         [to_evidence(i) for i in section.items],
         run.settings,
@@ -319,9 +328,29 @@ def _verify_section(run: DraftRun, section: DraftedSection) -> None:
         judge=judge,
         require_markers=True,
     )
+    section.verdicts = list(section.checked)
     section.audit["verdicts"] = [v.to_json() for v in section.verdicts]
     if judge:
         section.audit["judge"] = judge.log
+
+
+def _check_brief(run: DraftRun) -> None:
+    """The checks across the whole brief, on top of each section's own verdicts: sentences of
+    different sections that contradict each other, and recommendations of a regulation the
+    index already holds."""
+    sections = [d for d in run.drafted.values() if d.checked]
+    flat = [v for d in sections for v in d.checked]
+    groups = [n for n, d in enumerate(sections) for _ in d.checked]
+    marked = mark_contradictions(flat, groups=groups)
+    documents = run.index.documents()
+    start = 0
+    for section in sections:
+        own = marked[start : start + len(section.checked)]
+        start += len(section.checked)
+        section.verdicts = [
+            add_reasons(v, check_already_regulated(v.claim, documents)) for v in own
+        ]
+        section.audit["verdicts"] = [v.to_json() for v in section.verdicts]
 
 
 def _finish(run: DraftRun, emit: Callable[[DraftEvent], None]) -> DraftResult:

@@ -59,6 +59,8 @@ class DraftedSection:
     items: list[EvidenceItem] = field(default_factory=list)
     sentences: list[str] = field(default_factory=list)
     verdicts: list[Verdict] = field(default_factory=list)
+    #: the verdicts of the section alone, before the checks across the brief
+    checked: list[Verdict] = field(default_factory=list)
     note: str | None = None
     query: str | None = None
     audit: dict[str, Any] = field(default_factory=dict)

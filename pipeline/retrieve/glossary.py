@@ -31,6 +31,12 @@ def _glossary() -> tuple[re.Pattern[str], dict[str, list[str]]]:
     return pattern, entries
 
 
+def glossary_matches(text: str) -> list[list[str]]:
+    """The Indonesian renderings of each glossary term found in ``text``, one list per term."""
+    pattern, entries = _glossary()
+    return [entries[match[1].lower()] for match in pattern.finditer(text)]
+
+
 def indonesian_terms(query: str) -> list[str]:
     """Indonesian renderings of the glossary terms found in ``query`` (in order, no repeats)."""
     pattern, entries = _glossary()

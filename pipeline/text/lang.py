@@ -46,10 +46,14 @@ EN_STOPWORDS = frozenset(
 _WORD = re.compile(r"[a-z]+")
 
 
-def detect_language(text: str) -> Language:
-    """``"id"``, ``"en"`` or ``"unknown"`` from Indonesian vs English stop-word ratios."""
+def detect_language(text: str, min_tokens: int = MIN_TOKENS) -> Language:
+    """``"id"``, ``"en"`` or ``"unknown"`` from Indonesian vs English stop-word ratios.
+
+    ``min_tokens`` is the shortest text given a guess: the default suits documents; the
+    verifier reads single sentences with :func:`sentence_language`.
+    """
     tokens = _WORD.findall(text[: MAX_TOKENS * 12].lower())[:MAX_TOKENS]
-    if len(tokens) < MIN_TOKENS:
+    if len(tokens) < min_tokens:
         return "unknown"
     id_hits = sum(1 for t in tokens if t in ID_STOPWORDS)
     en_hits = sum(1 for t in tokens if t in EN_STOPWORDS)
@@ -59,3 +63,8 @@ def detect_language(text: str) -> Language:
     if en_ratio >= MIN_RATIO and en_ratio >= MARGIN * id_ratio:
         return "en"
     return "unknown"
+
+
+def sentence_language(text: str) -> Language:
+    """The language of one sentence: :func:`detect_language` with a floor of three words."""
+    return detect_language(text, min_tokens=3)

@@ -365,13 +365,22 @@ def _words_value(words: list[str]) -> float | None:
     return float(total + group + unit)
 
 
+_TIME_UNIT_AFTER = re.compile(
+    r"\s+(?:hari|minggu|bulan|tahun|jam|days?|weeks?|months?|years?|hours?)\b", re.IGNORECASE
+)
+
+
 def find_word_numbers(text: str) -> list[NumberMention]:
     """Numbers written in words (Indonesian or English): ``empat belas`` → 14."""
     out = []
     for m in _WORD_SEQ_RE.finditer(text):
         words = [w.lower() for w in re.split(r"[\s-]+", m[0]) if w]
-        if len(words) == 1 and words[0] in {"satu", "one", "nol", "zero"}:
-            continue  # "salah satu", "one of": too ambiguous to check alone
+        if (
+            len(words) == 1
+            and words[0] in {"satu", "one", "nol", "zero"}
+            and not _TIME_UNIT_AFTER.match(text, m.end())
+        ):
+            continue  # "salah satu", "one of": too ambiguous alone; "satu tahun" is a period
         value = _words_value(words)
         if value is None:
             continue

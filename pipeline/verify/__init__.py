@@ -28,7 +28,21 @@ code                            when
                                 passage says
 ``unit_mismatch``               days where the passage counts working days (hari kerja), or
                                 the other way round
+``actor_mismatch``              an institution or official the passage does not name, or one
+                                in a role the passage gives another ("dipilih oleh Presiden"
+                                where the passage says "dipilih oleh DPR")
+``list_item_extra``             a listed item the passage's list does not hold
+``list_item_missing``           a list presented as complete that leaves out passage items
+                                (named in the message)
+``contradiction``               two sentences of one brief say opposite things (one negated, or
+                                different figures in one unit); both get it
+``already_regulated``           a call for a regulation the index already holds (drafting; by
+                                jenis and tentang), citing it
 ==============================  =============================================================
+
+An English sentence about an Indonesian passage (or the reverse) is scored on its own scale:
+the similarity plus a bonus for glossary terms and abbreviations the passage holds, against
+``t_high_cross`` / ``t_low_cross``.
 
 The support score combines the largest cosine similarity between the claim (embedded as a query)
 and any sentence of the cited passages (embedded as passages) with the share of the claim's
@@ -43,13 +57,18 @@ it with ``draft.judge``); none is wired by default.
 Modules, each importing only those above it: ``sentences`` (passage sentences, instruction-like
 text, claim records), ``numbers`` (the number check), ``refs`` (the reference check, on
 :func:`pipeline.legal.refs.find_mentions`), ``norms`` (no claim; modality, negation and units
-against the matched sentence, on :mod:`pipeline.legal.modality`), ``judge`` (the judge seam),
-``support`` (the support score), ``core`` (one claim through every check; :func:`verify_claim`, :func:`verify_sentences`).
+against the matched sentence, on :mod:`pipeline.legal.modality`), ``actors`` (on
+:mod:`pipeline.legal.actors`), ``lists`` (enumerations), ``judge`` (the judge seam), ``support``
+(the support score), ``consistency`` (contradictions across a brief), ``regulated`` (a
+regulation already held), ``core`` (one claim through every check; :func:`verify_claim`,
+:func:`verify_sentences`).
 """
 
 from pipeline.text.markers import extract_markers
+from pipeline.verify.consistency import add_reasons, find_contradictions, mark_contradictions
 from pipeline.verify.core import verify_claim, verify_sentences
 from pipeline.verify.judge import Judge, JudgeDecision, LLMJudge
+from pipeline.verify.regulated import check_already_regulated
 from pipeline.verify.sentences import INSTRUCTION_RE, parse_claim_record, split_sentences
 from pipeline.verify.support import support_score
 
@@ -58,7 +77,11 @@ __all__ = [
     "Judge",
     "JudgeDecision",
     "LLMJudge",
+    "add_reasons",
+    "check_already_regulated",
     "extract_markers",
+    "find_contradictions",
+    "mark_contradictions",
     "parse_claim_record",
     "split_sentences",
     "support_score",

@@ -17,12 +17,15 @@ from pipeline.settings import VerifySettings
 from pipeline.text.analyzer import Analyzer
 from pipeline.text.markers import MARKER_RE, extract_markers
 from pipeline.types import Evidence, Reason, Verdict, VerdictLabel
+from pipeline.verify.actors import check_actors
+from pipeline.verify.consistency import mark_contradictions
 from pipeline.verify.judge import Judge
+from pipeline.verify.lists import check_lists
 from pipeline.verify.norms import check_claim_content, check_norms
 from pipeline.verify.numbers import check_numbers, prep
 from pipeline.verify.refs import check_references
 from pipeline.verify.sentences import INSTRUCTION_RE, WS, as_evidence
-from pipeline.verify.support import Scorer, support_score
+from pipeline.verify.support import Match, Scorer, support_score
 
 logger = logging.getLogger(__name__)
 
@@ -119,29 +122,37 @@ def _verify_one(
                     )
                 )
 
-    similarity, lexical, best_i, best_sent = (
-        scorer.score(text, chosen) if chosen else (0, 0, None, None)
+    match = scorer.score(text, chosen) if chosen else Match(0.0, 0.0, None, None)
+    best_i, best_sent = match.passage, match.sentence
+    support = support_score(match, cfg) if chosen else 0.0
+    t_low, t_high = (
+        (cfg.t_low_cross, cfg.t_high_cross) if match.cross_lingual else (cfg.t_low, cfg.t_high)
     )
-    support = support_score(similarity, lexical, cfg) if chosen else 0.0
-    if chosen and support < cfg.t_low:
+    scale = " (across languages)" if match.cross_lingual else ""
+    if chosen and support < t_low:
         hard.append(
             Reason(
                 code="low_support",
-                message=f"support {support:.2f} < {cfg.t_low:.2f} (unsupported)",
+                message=f"support {support:.2f} < {t_low:.2f}{scale} (unsupported)",
             )
         )
-    elif chosen and support < cfg.t_high:
+    elif chosen and support < t_high:
         soft.append(
             Reason(
                 code="low_support",
-                message=f"support {support:.2f} < {cfg.t_high:.2f} (weak)",
+                message=f"support {support:.2f} < {t_high:.2f}{scale} (weak)",
             )
         )
 
     if chosen:
         hard.extend(check_claim_content(text))
     if chosen and best_sent and best_i is not None:
-        hard.extend(check_norms(text, evidence[best_i - 1].text, best_sent, best_i))
+        hard.extend(
+            check_norms(text, evidence[best_i - 1].text, best_sent, best_i, match.cross_lingual)
+        )
+        cited_text = "\n".join(ev.text for ev in chosen_ev)
+        hard.extend(check_actors(text, cited_text, best_sent, best_i))
+        hard.extend(check_lists(text, cited_text, best_i, match.cross_lingual))
 
     if chosen and best_sent and INSTRUCTION_RE.search(best_sent):
         hard.append(
@@ -165,8 +176,8 @@ def _verify_one(
         verdict=verdict,
         reasons=reasons,
         support=float(support),
-        similarity=float(similarity),
-        lexical=float(lexical),
+        similarity=float(match.similarity),
+        lexical=float(match.lexical),
         cited=cited,
         best_passage=best_i,
         best_sentence=best_sent,
@@ -214,6 +225,8 @@ def verify_sentences(
 
     ``passages`` is either one evidence list shared by all claims (a brief's numbered evidence,
     which ``[n]`` markers index) or one list per claim (``len(passages) == len(claims)``).
+    With one shared list the claims are read as one brief: two of them that contradict each
+    other both get ``contradiction``.
     """
     cfg = _resolve(settings)
     need_markers = cfg.require_markers if require_markers is None else require_markers
@@ -232,5 +245,7 @@ def verify_sentences(
         _verify_one(claim, evs, cfg, scorer, judge, need_markers)
         for claim, evs in zip(claims, evidence_lists, strict=True)
     ]
+    if not per_claim:  # one brief: its sentences must not contradict each other
+        verdicts = mark_contradictions(verdicts)
     logger.debug("verified %d claim(s)", len(verdicts))
     return verdicts

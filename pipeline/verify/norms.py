@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from pipeline.legal.modality import read_norm
+from pipeline.text.lang import sentence_language
 from pipeline.types import Reason
 from pipeline.verify.sentences import split_sentences
 
@@ -27,6 +28,36 @@ _QUESTION_START = re.compile(
     re.IGNORECASE,
 )
 _TAG = re.compile(r"^\s*(?:<[^<>]{1,60}>|#{1,6}\s.*|[^.!?]{1,60}:)\s*$")
+#: a label and a short phrase: "Rekomendasi: penguatan kapasitas PPID."
+_LABELLED = re.compile(
+    r"^\s*(?:rekomendasi|temuan|kesimpulan|ringkasan|catatan|saran|latar\s+belakang|"
+    r"recommendations?|findings?|key\s+findings?|conclusions?|summary|notes?|background)"
+    r"\s*:\s*(?P<rest>[^.!?]*)[.!?]?\s*$",
+    re.IGNORECASE,
+)
+#: importance and vague calls to act: they say a topic matters, not what a source says
+_EMPTY = re.compile(
+    r"\bpertimbangkan\s+bahwa\b|\bpentingnya\b|"
+    r"\b(?:merupakan|adalah|menjadi|ialah)\s+(?:\w+\s+){0,3}?(?:yang\s+)?(?:sangat\s+)?"
+    r"(?:penting|krusial|strategis|vital|kunci|esensial|fundamental)\b|"
+    r"\bpenting\s+(?:karena|untuk|bagi|dalam)\b|"
+    r"\b(?:perlu|harus|hendaknya|sebaiknya|mesti)\s+(?:\w+\s+){0,3}?(?:terus\s+)?"
+    r"(?:di\w+kan|di\w+i|ditangani)\s+(?:\w+\s+){0,6}?secara\s+(?:komprehensif|menyeluruh|"
+    r"berkelanjutan|terpadu|holistik|optimal|maksimal|sistematis|serius)\b|"
+    r"\b(?:harus|perlu)\s+terus\s+di\w+(?:kan|i)?\b|"
+    r"\b(?:is|are|remains?)\s+(?:\w+\s+){0,2}?(?:very\s+|highly\s+|particularly\s+)?"
+    r"(?:important|crucial|essential|vital|critical|key|fundamental)\b|"
+    r"\bplays?\s+an?\s+(?:\w+\s+)?(?:important|key|crucial|vital|central|critical)\s+role\b|"
+    r"\b(?:must|should|needs?\s+to|ought\s+to)\s+be\s+(?:\w+\s+){0,8}?(?:comprehensively|"
+    r"sustainably|holistically|continuously|systematically|seriously|effectively)\b",
+    re.IGNORECASE,
+)
+_ID_VERB = re.compile(
+    r"\b(?:me[a-z]{3,}|ber[a-z]{3,}|ter(?:diri|dapat|masuk)|di(?!siplin|rektur|nas\b|rjen)"
+    r"[a-z]{4,}(?:kan|i|nya)?|adalah|merupakan|ialah|wajib|dapat|harus|boleh|ada|tidak|"
+    r"is|are|was|were|has|have|must|may|shall|can|will)\b",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _DIGIT = re.compile(r"\d")
 
@@ -62,6 +93,26 @@ def check_claim_content(text: str) -> list[Reason]:
         return [Reason(code="no_claim", message="a question, not a claim a passage can support")]
     if _TAG.match(stripped):
         return [Reason(code="no_claim", message="a heading or tag, not a sentence")]
+    labelled = _LABELLED.match(stripped)
+    if labelled and not _ID_VERB.search(labelled["rest"]) and len(labelled["rest"].split()) <= 8:
+        return [Reason(code="no_claim", message="a label and a phrase, not a sentence")]
+    words_all = _WORD.findall(stripped)
+    capitalised = sum(w[0].isupper() for w in words_all)
+    if (
+        not _DIGIT.search(stripped)
+        and 2 <= len(words_all) <= 8
+        and capitalised * 2 >= len(words_all)
+        and not _ID_VERB.search(stripped)
+    ):
+        return [Reason(code="no_claim", message="a title or restated topic, not a sentence")]
+    if not _DIGIT.search(stripped) and _EMPTY.search(stripped):
+        return [
+            Reason(
+                code="no_claim",
+                message="it says that something matters or should be done better, not what a "
+                "source says",
+            )
+        ]
     words = [w.lower() for w in _WORD.findall(stripped)]
     if not _DIGIT.search(stripped) and all(w in VAGUE_WORDS for w in words):
         return [
@@ -125,12 +176,29 @@ def _negated_words(text: str) -> tuple[set[tuple[str, str]], set[str]]:
     return negated, set(words)
 
 
+#: words that hold a negation in themselves: a paraphrase of "tidak …" without a "tidak"
+_NEGATIVE_WORDS = frozenset(
+    """mangkir bolos absen gratis cuma sementara lalai menolak ditolak gagal tanpa kecuali batal
+    absent free temporary temporarily fail fails failed failing refuse refuses refused without
+    except void invalid""".split()  # noqa: SIM905 - a word block reads better
+)
+
+#: words too common in regulations to tie a negation to a sentence that merely uses them
+_COMMON_WORDS = frozenset(
+    """kerja waktu tahun bulan hari alasan ketentuan sesuai peraturan undang pasal ayat
+    pelaksanaan penyelenggaraan pemerintah daerah negara""".split()  # noqa: SIM905 - a word block reads better
+)
+
 _LABEL = {"obligation": "must (wajib)", "permission": "may (dapat)", "prohibition": "must not"}
 
 
-def check_norms(claim: str, passage: str, best: str, number: int | None) -> list[Reason]:
+def check_norms(
+    claim: str, passage: str, best: str, number: int | None, cross_lingual: bool = False
+) -> list[Reason]:
     """``modality_mismatch``, ``negation_mismatch`` and ``unit_mismatch`` against the sentence
-    ``best`` of ``passage`` (cited as ``[number]``) and its neighbours."""
+    ``best`` of ``passage`` (cited as ``[number]``) and its neighbours. A sentence in the other
+    language than the passage cannot be compared word by word: a negation in it where the
+    matched passage sentence has none (and no prohibition) is a mismatch."""
     window = aligned_sentences(passage, best)
     reasons: list[Reason] = []
     said = read_norm(claim)
@@ -157,8 +225,23 @@ def check_norms(claim: str, passage: str, best: str, number: int | None) -> list
     source_plain = not any(r.negations or "prohibition" in r.modalities for r in there)
     claim_plain = not (said.negations or "prohibition" in said.modalities)
 
+    indonesian = sentence_language(claim) == "id"
+
     def says(pair: tuple[str, str], words: set[str]) -> bool:
         return pair[0] in words and (not pair[1] or pair[1] in words)
+
+    def names(pair: tuple[str, str], words: set[str]) -> bool:
+        # the negated word, or the word it governs ("tidak dipungut biaya" → "biaya"), unless
+        # the sentence says the negation in one word ("mangkir" for "tidak memenuhi panggilan")
+        if pair[0] in words:
+            return True
+        return (
+            indonesian
+            and len(pair[1]) > 4
+            and pair[1] not in _COMMON_WORDS
+            and pair[1] in words
+            and not words & _NEGATIVE_WORDS
+        )
 
     negated_there = {a for a, _ in source_negated}
     negated_here = {a for a, _ in claim_negated}
@@ -170,11 +253,23 @@ def check_norms(claim: str, passage: str, best: str, number: int | None) -> list
     dropped = sorted(
         a
         for a, b in source_negated
-        if says((a, b), claim_words) and a not in negated_here and claim_plain
+        if names((a, b), claim_words) and a not in negated_here and claim_plain
     )
+    if cross_lingual:
+        best_reading = read_norm(best)
+        added = (
+            ["the sentence's verb"]
+            if (said.negations and "prohibition" not in said.modalities)
+            and not best_reading.negations
+            and not best_reading.modalities & {"prohibition"}
+            else []
+        )
+        dropped = []
     if added or dropped:
         which = (
             f"adds a negation before '{added[0]}'"
+            if added and not cross_lingual
+            else "is negated where the passage sentence it matches is not"
             if added
             else f"drops the negation of '{dropped[0]}'"
         )

@@ -23,8 +23,9 @@ from pipeline.text.numbers import (
     parse_number,
 )
 from pipeline.types import Evidence, Reason
+from pipeline.verify.lists import list_lengths
 
-__all__ = ["check_numbers", "list_lengths", "prep"]
+__all__ = ["check_numbers", "prep"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,29 +164,6 @@ _COUNTED = re.compile(
     r"months?|years?|persen|percent)\b)[^\W\d_]|\s*:",
     re.IGNORECASE,
 )
-_LETTER_ITEM = re.compile(r"(?:^|[\s;:,])([a-z])\s*[.)]\s+(?=\S)")
-_NUMBER_ITEM = re.compile(r"(?:^|[\s;:,])(\d{1,2})\s*[.)]\s+(?=[A-Za-z])")
-
-
-def list_lengths(text: str) -> set[int]:
-    """How many items each enumeration of ``text`` lists: ``a. … b. … c. …`` (huruf) or
-    ``1. … 2. …`` (angka), counted from its first item while the letters or numbers run on."""
-    lengths: set[int] = set()
-    letters = [m[1] for m in _LETTER_ITEM.finditer(text)]
-    numbers = [int(m[1]) for m in _NUMBER_ITEM.finditer(text)]
-    for seq, first in ((letters, "a"), (numbers, 1)):
-        run = 0
-        for item in seq:
-            expected = chr(ord("a") + run) if first == "a" else run + 1
-            if item == expected:
-                run += 1
-            elif item == first:  # a second enumeration starts
-                if run > 1:
-                    lengths.add(run)
-                run = 1
-        if run > 1:
-            lengths.add(run)
-    return lengths
 
 
 def check_numbers(

@@ -140,8 +140,37 @@ def test_a_wrong_count_of_listed_items_names_the_real_count(claim: str) -> None:
 
 
 def test_list_lengths_counts_huruf_and_angka_runs() -> None:
-    from pipeline.verify.numbers import list_lengths
+    from pipeline.verify.lists import list_lengths
 
     assert list_lengths(HUKUMAN_BERAT) == {3}
     assert list_lengths("meliputi: 1. satu; 2. dua; 3. tiga; 4. empat.") == {4}
     assert list_lengths("sebagaimana dimaksud dalam Pasal 5 ayat (2) huruf a.") == set()
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Pertimbangkan bahwa disiplin pegawai negeri sipil merupakan bagian penting dari sistem "
+        "kerja pemerintah [1].",
+        "Keterbukaan informasi publik merupakan pilar penting demokrasi yang harus terus diperkuat [1].",
+        "Rekomendasi: penguatan kapasitas PPID [1].",
+        "Perangkat Gubernur sebagai Wakil Pemerintah Pusat [1].",
+        "Performance management in the civil service must be strengthened comprehensively and "
+        "sustainably [1].",
+        "The Ombudsman plays a key role in public services [1].",
+    ],
+)
+def test_importance_labels_and_restated_topics_are_no_claim(claim: str) -> None:
+    assert "no_claim" in codes(claim, DISIPLIN)
+
+
+def test_a_dropped_negation_of_the_governed_word_is_caught_in_indonesian() -> None:
+    passage = "(2) Penyampaian Laporan tidak dipungut biaya atau imbalan dalam bentuk apa pun."
+    assert "negation_mismatch" in codes(
+        "Pelapor dikenai biaya saat menyampaikan Laporan [1].", passage
+    )
+    # "mangkir" says "tidak memenuhi" in one word
+    other = "Terlapor yang tidak memenuhi panggilan tiga kali dapat dihadirkan secara paksa."
+    assert "negation_mismatch" not in codes(
+        "Terlapor yang mangkir dari panggilan tiga kali dapat dihadirkan paksa [1].", other
+    )

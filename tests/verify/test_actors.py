@@ -1,0 +1,74 @@
+"""``actor_mismatch``: a changed or swapped institution, in Indonesian and English."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.verify import verify_claim
+
+OMBUDSMAN = (
+    "Ketua, Wakil Ketua, dan anggota Ombudsman dipilih oleh Dewan Perwakilan Rakyat "
+    "berdasarkan calon yang diusulkan oleh Presiden."
+)
+KOMISI = (
+    "(2) Komisi Informasi provinsi bertanggung jawab kepada gubernur dan menyampaikan laporan "
+    "tentang pelaksanaan fungsi, tugas, dan wewenangnya kepada Dewan Perwakilan Rakyat Daerah "
+    "provinsi yang bersangkutan."
+)
+TARIF = (
+    "(1) Penentuan biaya/tarif yang dituangkan dalam Standar Pelayanan ditetapkan setelah "
+    "mendapatkan persetujuan Dewan Perwakilan Rakyat atau Dewan Perwakilan Rakyat Daerah."
+)
+STATISTIK = "(1) Statistik dasar diselenggarakan oleh Badan."
+
+
+def codes(claim: str, passage: str) -> set[str]:
+    return {r.code for r in verify_claim(claim, [passage], embedder="hash").reasons}
+
+
+@pytest.mark.parametrize(
+    ("claim", "passage"),
+    [
+        ("Pimpinan Ombudsman dipilih oleh Presiden dari calon yang diusulkan DPR [1].", OMBUDSMAN),
+        ("Ombudsman members are elected by the President [1].", OMBUDSMAN),
+        ("Komisi Informasi provinsi bertanggung jawab kepada DPRD provinsi [1].", KOMISI),
+        ("A provincial Information Commission is accountable to the provincial DPRD [1].", KOMISI),
+        (
+            "Tarif dalam Standar Pelayanan ditetapkan dengan persetujuan Menteri Keuangan [1].",
+            TARIF,
+        ),
+        ("Fees in a service standard need the approval of the Ministry of Finance [1].", TARIF),
+    ],
+)
+def test_a_changed_or_swapped_actor_is_unsupported(claim: str, passage: str) -> None:
+    assert "actor_mismatch" in codes(claim, passage)
+
+
+@pytest.mark.parametrize(
+    ("claim", "passage"),
+    [
+        (
+            "Anggota Ombudsman dipilih oleh DPR dari calon yang diusulkan oleh Presiden [1].",
+            OMBUDSMAN,
+        ),
+        (
+            "Ombudsman members are elected by the DPR from candidates the President proposes [1].",
+            OMBUDSMAN,
+        ),
+        ("Komisi Informasi provinsi bertanggung jawab kepada gubernur [1].", KOMISI),
+        ("A provincial Information Commission is accountable to the governor [1].", KOMISI),
+        # "Badan" is how the statistics law names BPS after defining it
+        ("Statistik dasar diselenggarakan oleh BPS [1].", STATISTIK),
+        ("Basic statistics are produced by BPS [1].", STATISTIK),
+    ],
+)
+def test_the_passages_actor_in_its_role_is_not_flagged(claim: str, passage: str) -> None:
+    assert "actor_mismatch" not in codes(claim, passage)
+
+
+def test_the_message_names_the_passages_actor() -> None:
+    verdict = verify_claim(
+        "Ombudsman members are elected by the President [1].", [OMBUDSMAN], embedder="hash"
+    )
+    message = next(r.message for r in verdict.reasons if r.code == "actor_mismatch")
+    assert "Dewan Perwakilan Rakyat" in message and "Presiden" in message

@@ -1,0 +1,49 @@
+"""``contradiction``: two sentences of one brief that say opposite things."""
+
+from __future__ import annotations
+
+from pipeline.verify import verify_sentences
+
+PASAL = (
+    "(2) PNS yang tidak masuk kerja tanpa alasan yang sah secara kumulatif selama 3 (tiga) hari "
+    "kerja dalam 1 (satu) tahun dijatuhi hukuman disiplin ringan berupa teguran lisan."
+)
+
+
+def test_opposite_sentences_of_one_brief_both_get_contradiction() -> None:
+    verdicts = verify_sentences(
+        [
+            "PNS yang bolos 3 hari kerja dalam setahun tidak dapat dijatuhi hukuman disiplin [1].",
+            "Hukuman disiplin ringan berupa teguran lisan diatur dalam Pasal ini [1].",
+            "PNS yang bolos 3 hari kerja dalam setahun sudah bisa dijatuhi hukuman disiplin [1].",
+        ],
+        [PASAL],
+        embedder="hash",
+    )
+    assert "contradiction" in verdicts[0].codes and "contradiction" in verdicts[2].codes
+    assert "contradiction" not in verdicts[1].codes
+    assert verdicts[0].verdict == verdicts[2].verdict == "unsupported"
+
+
+def test_different_figures_for_one_thing_contradict_in_english() -> None:
+    verdicts = verify_sentences(
+        [
+            "An objection must be answered within 30 working days [1].",
+            "An objection must be answered within 14 working days [1].",
+        ],
+        ["Atasan PPID memberikan tanggapan paling lambat 30 (tiga puluh) hari kerja."],
+        embedder="hash",
+    )
+    assert all("contradiction" in v.codes for v in verdicts)
+
+
+def test_claims_with_their_own_passages_are_not_one_brief() -> None:
+    verdicts = verify_sentences(
+        [
+            "PNS itu tidak dapat dijatuhi hukuman disiplin [1].",
+            "PNS itu dapat dijatuhi hukuman disiplin [1].",
+        ],
+        [[PASAL], [PASAL]],
+        embedder="hash",
+    )
+    assert not any("contradiction" in v.codes for v in verdicts)

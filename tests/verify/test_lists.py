@@ -1,0 +1,79 @@
+"""Lists: an extra or a missing item, in Indonesian and English; faithful lists pass."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.verify import verify_claim
+from pipeline.verify.lists import claim_items, enumerations, list_lengths
+
+CUTI = (
+    "Cuti sebagaimana dimaksud pada Pasal 76 ayat (1) terdiri atas: a. Cuti tahunan; "
+    "b. Cuti sakit; c. Cuti melahirkan; dan d. Cuti bersama."
+)
+FORUM = (
+    "(2) Forum bersifat nonstruktural dan independen, yang anggotanya terdiri atas unsur "
+    "pemerintah, pakar, praktisi dan tokoh masyarakat."
+)
+
+
+def codes(claim: str, passage: str) -> set[str]:
+    return {r.code for r in verify_claim(claim, [passage], embedder="hash").reasons}
+
+
+def test_enumerations_read_huruf_and_inline_lists() -> None:
+    assert [e.items for e in enumerations(CUTI)] == [
+        ("Cuti tahunan", "Cuti sakit", "Cuti melahirkan", "Cuti bersama")
+    ]
+    assert enumerations(FORUM)[0].items == (
+        "unsur pemerintah",
+        "pakar",
+        "praktisi",
+        "tokoh masyarakat",
+    )
+    assert list_lengths(CUTI) == {4}
+
+
+def test_claim_items_and_completeness() -> None:
+    items, complete, cued = claim_items(
+        "Cuti PPPK terdiri atas cuti tahunan, cuti sakit, dan cuti bersama [1]."
+    )
+    assert items == ["cuti tahunan", "cuti sakit", "cuti bersama"] and complete and cued
+    assert not claim_items("Cuti PPPK antara lain cuti tahunan, cuti sakit, dan cuti bersama.")[1]
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Cuti PPPK terdiri atas cuti tahunan, cuti sakit, cuti melahirkan, cuti bersama, dan cuti besar [1].",
+        "PPPK leave consists of annual leave, sick leave, maternity leave, collective leave and long-service leave [1].",
+    ],
+)
+def test_an_extra_item_is_flagged(claim: str) -> None:
+    assert "list_item_extra" in codes(claim, CUTI)
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Cuti PPPK terdiri atas cuti tahunan, cuti sakit, dan cuti bersama [1].",
+        "The forum is made up of government, expert and practitioner representatives [1].",
+    ],
+)
+def test_a_missing_item_is_flagged_and_named(claim: str) -> None:
+    passage = FORUM if claim.startswith("The forum") else CUTI
+    verdict = verify_claim(claim, [passage], embedder="hash")
+    reason = next(r for r in verdict.reasons if r.code == "list_item_missing")
+    assert ("melahirkan" in reason.message) or ("tokoh masyarakat" in reason.message)
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Cuti PPPK terdiri atas cuti tahunan, cuti sakit, cuti melahirkan, dan cuti bersama [1].",
+        "PPPK leave comprises annual, sick, maternity and collective leave [1].",
+        "Cuti PPPK antara lain cuti tahunan dan cuti sakit [1].",
+    ],
+)
+def test_a_faithful_or_partial_list_is_not_flagged(claim: str) -> None:
+    assert not codes(claim, CUTI) & {"list_item_extra", "list_item_missing"}
