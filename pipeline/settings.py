@@ -174,10 +174,10 @@ class VerifySettings(Section):
     ``benchmarks/verify_quality.py`` on the training halves of its labelled sets."""
 
     t_high: float = Field(
-        0.7515, description="Support score at or above which a claim is 'supported' (calibrated)."
+        0.7162, description="Support score at or above which a claim is 'supported' (calibrated)."
     )
     t_low: float = Field(
-        0.737,
+        0.666,
         description="Support score at or above which a claim is at least 'weak' (calibrated).",
     )
     t_high_cross: float = Field(
@@ -195,7 +195,7 @@ class VerifySettings(Section):
         "to two glossary terms or abbreviations the passage holds.",
     )
     embedding_weight: float = Field(
-        0.85,
+        0.75,
         description="Weight of embedding similarity in the support score; lexical overlap gets "
         "the rest (calibrated).",
     )
