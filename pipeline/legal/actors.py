@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from importlib.resources import files
 
-__all__ = ["Actor", "ActorMention", "actors", "covers", "find_actors"]
+__all__ = ["Actor", "ActorMention", "actors", "covers", "defined_heads", "find_actors"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +79,17 @@ _GROUPS: dict[str, frozenset[str]] = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class _Lexicon:
+    table: dict[str, Actor]
+    pattern: re.Pattern[str]
+    head_re: re.Pattern[str] | None
+    form_key: dict[str, str]  # a name (lower case) or an abbreviation → actor key
+    head_keys: dict[str, tuple[str, ...]]  # a defined-term head → the actors it may stand for
+
+
 @functools.lru_cache(maxsize=1)
-def _lexicon() -> tuple[dict[str, Actor], re.Pattern[str], re.Pattern[str] | None, dict[str, str]]:
+def _lexicon() -> _Lexicon:
     table: dict[str, Actor] = {}
     form_key: dict[str, str] = {}
     text = files("pipeline.legal").joinpath("data/actors.tsv").read_text(encoding="utf-8")
@@ -114,13 +123,12 @@ def _lexicon() -> tuple[dict[str, Actor], re.Pattern[str], re.Pattern[str] | Non
         if heads
         else None
     )
-    head_key = {h: ";".join(keys) for h, keys in heads.items()}
-    return table, pattern, head_re, {**{f"head:{h}": k for h, k in head_key.items()}, **form_key}
+    return _Lexicon(table, pattern, head_re, form_key, {h: tuple(k) for h, k in heads.items()})
 
 
 def actors() -> dict[str, Actor]:
     """The lexicon, by key."""
-    return _lexicon()[0]
+    return _lexicon().table
 
 
 #: the preposition right before an actor: "oleh" / "by" make it the agent, "kepada" / "to" the
@@ -158,7 +166,8 @@ def _role_before(text: str, start: int) -> str | None:
 
 def find_actors(text: str) -> list[ActorMention]:
     """The actors ``text`` names, in order, each with the role word before it."""
-    _, pattern, _, form_key = _lexicon()
+    lexicon = _lexicon()
+    pattern, form_key = lexicon.pattern, lexicon.form_key
     out: list[ActorMention] = []
     for m in pattern.finditer(text):
         form = m[0] if m[0].isupper() and m[0] in form_key else m[0].lower()
@@ -170,12 +179,13 @@ def find_actors(text: str) -> list[ActorMention]:
 
 def defined_heads(text: str) -> set[str]:
     """Keys of the actors a regulation may mean by a defined-term head in ``text`` ("Badan")."""
-    _, _, head_re, form_key = _lexicon()
+    lexicon = _lexicon()
+    head_re = lexicon.head_re
     if head_re is None:
         return set()
     keys: set[str] = set()
     for m in head_re.finditer(text):
-        keys.update(form_key[f"head:{m[1]}"].split(";"))
+        keys.update(lexicon.head_keys[m[1]])
     return keys
 
 

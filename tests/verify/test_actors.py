@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.verify import verify_claim
+from tests.verify import codes
 
 OMBUDSMAN = (
     "Ketua, Wakil Ketua, dan anggota Ombudsman dipilih oleh Dewan Perwakilan Rakyat "
@@ -20,10 +21,6 @@ TARIF = (
     "mendapatkan persetujuan Dewan Perwakilan Rakyat atau Dewan Perwakilan Rakyat Daerah."
 )
 STATISTIK = "(1) Statistik dasar diselenggarakan oleh Badan."
-
-
-def codes(claim: str, passage: str) -> set[str]:
-    return {r.code for r in verify_claim(claim, [passage], embedder="hash").reasons}
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ import pytest
 
 from pipeline.verify import verify_claim
 from pipeline.verify.lists import claim_items, enumerations, list_lengths
+from tests.verify import codes
 
 CUTI = (
     "Cuti sebagaimana dimaksud pada Pasal 76 ayat (1) terdiri atas: a. Cuti tahunan; "
@@ -15,10 +16,6 @@ FORUM = (
     "(2) Forum bersifat nonstruktural dan independen, yang anggotanya terdiri atas unsur "
     "pemerintah, pakar, praktisi dan tokoh masyarakat."
 )
-
-
-def codes(claim: str, passage: str) -> set[str]:
-    return {r.code for r in verify_claim(claim, [passage], embedder="hash").reasons}
 
 
 def test_enumerations_read_huruf_and_inline_lists() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.verify import verify_claim
+from tests.verify import codes
 
 DISIPLIN = (
     "(1) PNS yang tidak masuk kerja tanpa alasan yang sah selama 3 (tiga) hari kerja dalam "
@@ -17,10 +18,6 @@ INFORMASI = (
     "14 (empat belas) hari sejak permohonan diterima."
 )
 LARANGAN = "Pegawai ASN dilarang menjadi anggota atau pengurus partai politik."
-
-
-def codes(claim: str, passage: str) -> set[str]:
-    return {r.code for r in verify_claim(claim, [passage], embedder="hash").reasons}
 
 
 @pytest.mark.parametrize(
