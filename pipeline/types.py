@@ -347,6 +347,7 @@ ReasonCode = Literal[
     "list_item_missing",
     "contradiction",
     "already_regulated",
+    "not_in_passage",
 ]
 
 

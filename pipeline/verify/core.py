@@ -15,6 +15,7 @@ from pipeline.embed import Embedder, get_embedder
 from pipeline.legal.refs import find_mentions
 from pipeline.settings import VerifySettings
 from pipeline.text.analyzer import Analyzer
+from pipeline.text.lang import sentence_language
 from pipeline.text.markers import MARKER_RE, extract_markers
 from pipeline.types import Evidence, Reason, Verdict, VerdictLabel
 from pipeline.verify.actors import check_actors
@@ -144,6 +145,19 @@ def _verify_one(
             )
         )
 
+    floor = cfg.min_lexical if sentence_language(text) == "id" else cfg.min_lexical_en
+    if chosen and not match.cross_lingual and match.lexical < floor:
+        unheld = scorer.unheld(text, chosen_ev)
+        if len(unheld) >= cfg.min_unheld:
+            hard.append(
+                Reason(
+                    code="not_in_passage",
+                    message=f"most of what the sentence says is not in the cited passage "
+                    f"({match.lexical:.0%} of its words are there); missing: "
+                    + ", ".join(unheld[:6]),
+                    passage=best_i,
+                )
+            )
     if chosen:
         hard.extend(check_claim_content(text))
     if chosen and best_sent and best_i is not None:

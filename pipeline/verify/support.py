@@ -87,6 +87,14 @@ class Scorer:
             }
         return self._tokens[text]
 
+    def unheld(self, claim: str, passages: Sequence[Evidence]) -> list[str]:
+        """The claim's content words that none of ``passages`` holds, in the claim's order."""
+        held: set[str] = set()
+        for ev in passages:
+            held |= self.content_tokens(ev.text)
+        words = self.content_tokens(claim) - held
+        return [t for t in dict.fromkeys(self.analyzer(claim)) if t in words]
+
     def score(self, claim: str, passages: Sequence[tuple[int, Evidence]]) -> Match:
         """The best sentence of ``passages`` for ``claim``, its similarity and the lexical
         overlap (glossary terms found, for a claim in the other language)."""
