@@ -40,6 +40,10 @@ _PARTIAL = re.compile(
     r"paling\s+sedikit|sekurang-kurangnya|at\s+least)\b",
     re.IGNORECASE,
 )
+#: words after which a sentence's first list item starts when no cue opens the list
+_LEAD = re.compile(
+    r"\b(?:melalui|dengan|lewat|oleh|kepada|berupa|through|by|via|with|to)\s+", re.IGNORECASE
+)
 _CONJ = re.compile(r"\s*\b(?:dan/atau|and/or|dan|atau|serta|and|or|as\s+well\s+as)\b\s*", re.I)
 _TAIL = re.compile(r"[\s;,.]*(?:\b(?:dan/atau|dan|atau|serta|and/or|and|or)\s*)?[\s;,.]*$", re.I)
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
@@ -137,7 +141,11 @@ def claim_items(text: str) -> tuple[list[str], bool, bool]:
     opens the list, so that its first item is an item and not the sentence's subject)."""
     text = strip_markers(text).strip().rstrip(".")
     comma = text.find(",")
-    cues = [c for c in _CUE.finditer(text) if comma < 0 or c.end() <= comma]
+    cues = [
+        c
+        for c in _CUE.finditer(text)
+        if comma < 0 or c.end() <= comma or re.search(r",\s*$", text[: c.start()])
+    ]
     cue = cues[-1] if cues else None  # "mencakup tiga ranah: A, B, dan C" → after the colon
     segment = text[cue.end() :] if cue else text
     items = _split_items(segment, cued=bool(cue))
@@ -148,7 +156,9 @@ def claim_items(text: str) -> tuple[list[str], bool, bool]:
         n = max(len(i.split()) for i in items[1:-1])
         items[-1] = " ".join(items[-1].split()[:n])
         if not cue:
-            items[0] = " ".join(items[0].split()[-n:])
+            lead = list(_LEAD.finditer(items[0]))  # "dijalankan melalui A" → "A"
+            head = items[0][lead[-1].end() :] if lead else items[0]
+            items[0] = " ".join(head.split()[-n:])
     complete = not _PARTIAL.search(text) and (bool(cue) or len(items) >= 3)
     return items, complete, bool(cue)
 

@@ -245,10 +245,13 @@ def check_norms(
 
     negated_there = {a for a, _ in source_negated}
     negated_here = {a for a, _ in claim_negated}
+    # more negations than the passage: the extra one before a word it says plainly counts even
+    # where the passage negates something else ("tidak menyelesaikan …, dianggap dikabulkan")
+    extra = len(claim_negated) > len(source_negated)
     added = sorted(
         a
         for a, b in claim_negated
-        if says((a, b), source_words) and a not in negated_there and source_plain
+        if says((a, b), source_words) and a not in negated_there and (source_plain or extra)
     )
     dropped = sorted(
         a

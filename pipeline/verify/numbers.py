@@ -166,6 +166,42 @@ _COUNTED = re.compile(
 )
 
 
+_SPELLED = r"\s*(?:\([^)]{1,40}\))?\s*"
+_HOURS_RE = re.compile(rf"\b(\d{{1,2}}){_SPELLED}(?:x|×|kali){_SPELLED}24{_SPELLED}jam\b", re.I)
+_YEARS_MONTHS_RE = re.compile(
+    rf"\b(\d{{1,2}}){_SPELLED}tahun\s+(?:dan\s+)?(\d{{1,2}}){_SPELLED}bulan\b", re.I
+)
+_PEOPLE_RE = re.compile(rf"\b(\d{{1,3}}){_SPELLED}orang\b", re.I)
+
+
+def _derived(text: str) -> list[_Num]:
+    """Figures a passage states without writing them: ``3 x 24 jam`` is 72 hours, ``1 tahun 6
+    bulan`` is 18 months."""
+    out = []
+    for m in _HOURS_RE.finditer(text):
+        out.append((int(m[1]) * 24, m))
+    for m in _YEARS_MONTHS_RE.finditer(text):
+        out.append((int(m[1]) * 12 + int(m[2]), m))
+    return [
+        _Num((float(v),), f"{m[0]} (= {v})", None, 0, 1.0, None, m.start(), m.end()) for v, m in out
+    ]
+
+
+#: after a number, words that make it a total ("sembilan orang, yakni …", "seven in total")
+_TOTAL_AFTER = re.compile(
+    r"[^\W\d_]*\s*(?:orang|members?|anggota|people|persons?)?\s*(?:,\s*(?:yakni|yaitu|namely)|:|"
+    r"in\s+(?:total|all)|(?:secara\s+)?(?:seluruhnya|keseluruhan)|altogether)",
+    re.IGNORECASE,
+)
+
+
+def _people_total(text: str) -> int | None:
+    """The people a list of ``1 orang Ketua; 1 orang Wakil Ketua; 7 orang anggota`` counts in
+    all (9), when it gives two or more such counts."""
+    people = [int(m[1]) for m in _PEOPLE_RE.finditer(text)]
+    return sum(people) if len(people) >= 2 else None
+
+
 def check_numbers(
     claim_text: str,
     claim_skip: Sequence[tuple[int, int]],
@@ -185,10 +221,11 @@ def check_numbers(
         ptext = prep(ev.text)
         skip = find_mentions(ptext).spans + tuple(m.span() for m in _AYAT_MARK.finditer(ptext))
         nums, found_years = _numbers(ptext, skip)
-        figs.extend((i, n) for n in nums)
+        figs.extend((i, n) for n in nums + _derived(ptext))
         years.update(found_years)
         years.update(int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", text))
         years.update(int(n.values[0]) for n in nums if n.values[0].is_integer())
+    totals = {t for ev in passages if (t := _people_total(prep(ev.text))) is not None}
     listed = set().union(*(list_lengths(ev.text) for ev in passages)) if passages else set()
     falling = bool(_FALLING_RE.search(claim_text))
     reasons: list[Reason] = []
@@ -209,6 +246,12 @@ def check_numbers(
         ]
         if full:
             continue
+        if (
+            len(num.values) == 1
+            and num.values[0] in totals
+            and _TOTAL_AFTER.match(claim_text, num.end)
+        ):
+            continue  # "sembilan orang, yakni ketua, wakil ketua, dan tujuh anggota"
         count = int(num.values[0]) if len(num.values) == 1 and num.values[0].is_integer() else 0
         counted = bool(_COUNTED.match(claim_text, num.end))
         if counted and num.unit is None and num.period is None and count in listed:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.verify import verify_claim
-from pipeline.verify.lists import claim_items, enumerations, list_lengths
+from pipeline.verify.lists import check_lists, claim_items, enumerations, list_lengths
 from tests.verify import codes
 
 CUTI = (
@@ -74,3 +74,25 @@ def test_a_missing_item_is_flagged_and_named(claim: str) -> None:
 )
 def test_a_faithful_or_partial_list_is_not_flagged(claim: str) -> None:
     assert not codes(claim, CUTI) & {"list_item_extra", "list_item_missing"}
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Program arsip vital dijalankan melalui identifikasi, pelindungan dan pengamanan, serta "
+        "penyelamatan dan pemulihan [1].",
+        "Program arsip vital punya tiga kegiatan, yaitu identifikasi, pelindungan dan "
+        "pengamanan, serta penyelamatan dan pemulihan [1].",
+    ],
+)
+def test_the_list_starts_after_its_lead_word_or_a_cue_after_a_comma(claim: str) -> None:
+    passage = (
+        "(2) Program arsip vital dilaksanakan melalui kegiatan: a. identifikasi; b. pelindungan "
+        "dan pengamanan; dan c. penyelamatan dan pemulihan."
+    )
+    assert claim_items(claim)[0] == [
+        "identifikasi",
+        "pelindungan dan pengamanan",
+        "penyelamatan dan pemulihan",
+    ]
+    assert check_lists(claim, passage, 1) == []

@@ -171,3 +171,14 @@ def test_a_dropped_negation_of_the_governed_word_is_caught_in_indonesian() -> No
     assert "negation_mismatch" not in codes(
         "Terlapor yang mangkir dari panggilan tiga kali dapat dihadirkan paksa [1].", other
     )
+
+
+def test_an_extra_negation_counts_where_the_passage_negates_something_else() -> None:
+    passage = (
+        "(5) Dalam hal Badan dan/atau Pejabat Pemerintahan tidak menyelesaikan keberatan dalam "
+        "jangka waktu sebagaimana dimaksud pada ayat (4), keberatan dianggap dikabulkan."
+    )
+    added = "Keberatan yang tidak diselesaikan dalam tenggat waktu tidak dianggap dikabulkan [1]."
+    faithful = "Keberatan yang tidak diselesaikan dalam tenggat waktu dianggap dikabulkan [1]."
+    assert "negation_mismatch" in codes(added, passage)
+    assert "negation_mismatch" not in codes(faithful, passage)
