@@ -2,15 +2,20 @@
 
     .venv/bin/python benchmarks/brief_quality.py [--template brief] [--topics 10] [--k 8]
 
-Each topic is drafted with the 6-section ``brief.id`` template (5 sections drafted by the model,
-Dasar Hukum built from metadata) on the 49 regulations (the index cached by
+Each topic is drafted with the ``brief.id`` template (evidence read once into a fact sheet;
+Ketentuan Kunci and Data dan Tren written from it, 5 sections by the model under the citation
+grammar, Dasar Hukum from metadata; templates with per-section evidence get ``k`` per section)
+on the 49 regulations (the index cached by
 ``retrieval_quality.py`` in ``benchmarks/.cache/regs``; built on first use, ~17 minutes) with the
 default chat model (llamacpp, Qwen2.5-Coder-1.5B Q4_K_M, temperature and seed from the
 defaults), ``k`` evidence chunks per section (8) and the BPS-style province table
 (``../shared/data/stats_bps/tidy_province_indicators.csv``) as statistics cards. Reported per
-brief: total seconds, time to the first token of the first section, prompt and output tokens,
-decode tokens/s, sentences and their verdicts; overall: medians, the share of supported
-sentences and peak RSS. Results: ``results/brief_quality.json``; the briefs in
+brief: total seconds, time to the first words on screen (the first streamed text, model or
+fact sheet) and to the model's first token, prompt tokens sent and read (not reused from the
+KV cache), output tokens, decode tokens/s, sentences and their verdicts, empty sections,
+markers that point nowhere, and the share of words in model sentences that are neither in the
+corpus nor in PySastrawi's dictionary (:class:`pipeline.text.words.Vocabulary`); overall:
+medians, shares, the CPU model and peak RSS. Results: ``results/brief_quality.json``; the briefs in
 ``results/briefs/``.
 """
 
@@ -32,6 +37,8 @@ sys.path.insert(0, str(ROOT))
 from pipeline.draft import draft_brief, load_template  # noqa: E402
 from pipeline.index import Index  # noqa: E402
 from pipeline.settings import load_settings  # noqa: E402
+from pipeline.text.markers import extract_markers  # noqa: E402
+from pipeline.text.words import Vocabulary  # noqa: E402
 
 CACHE = ROOT / "benchmarks" / ".cache"
 
@@ -47,6 +54,17 @@ TOPICS = [
     "Penyelenggaraan statistik oleh BPS dan kewajiban responden",
     "Pembentukan peraturan perundang-undangan dan hierarkinya",
 ]
+
+
+def cpu_model() -> str:
+    """The CPU model name (``/proc/cpuinfo``), named in every LLM benchmark."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
 
 
 def main() -> None:
@@ -78,17 +96,39 @@ def main() -> None:
     model.count_tokens("muat")  # loads the model once, outside the per-brief timings
     load_s = time.perf_counter() - t_load
 
-    # every section gets k evidence chunks (8: the size the issue names for the speed target)
     tpl = load_template(args.template, "id", settings)
-    tpl = replace(tpl, sections=tuple(replace(s, k=args.k) for s in tpl.sections))
+    if tpl.evidence == "section":  # k evidence chunks per section (shared: draft.k per query)
+        tpl = replace(tpl, sections=tuple(replace(s, k=args.k) for s in tpl.sections))
+    vocabulary = Vocabulary(index.document_text(d["doc_id"]) for d in index.documents())
     runs = []
     for topic in TOPICS[: args.topics]:
         start = time.perf_counter()
+        first_words: list[float] = []
+
+        def on_event(event, start=start, first_words=first_words) -> None:
+            if event.kind == "token" and not first_words:
+                first_words.append(time.perf_counter() - start)
+
         result = draft_brief(
-            topic, index, settings=settings, template=tpl, model=model, cards=cards
+            topic,
+            index,
+            settings=settings,
+            template=tpl,
+            model=model,
+            cards=cards,
+            on_event=on_event,
         )
         total = time.perf_counter() - start
         sections = [s for s in result.audit["sections"] if "messages" in s]
+        brief = result.brief
+        refs = {r.n for r in brief.references}
+        model_sentences = [
+            st.text
+            for sec in brief.sections
+            if sec.kind in ("llm", "summary")
+            for st in sec.sentences
+        ]
+        unknown, words = vocabulary.unknown_share(model_sentences)
         prompt_tokens = sum(s["prompt_tokens"] for s in sections)
         output_tokens = sum(s["output_tokens"] for s in sections)
         llm_seconds = sum(s["seconds"] for s in sections)
@@ -102,10 +142,12 @@ def main() -> None:
             "topic": topic,
             "total_s": round(total, 1),
             "llm_s": round(llm_seconds, 1),
+            "first_words_s": round(first_words[0], 2) if first_words else None,
             "first_token_s": sections[0]["ttft_s"] if sections else None,
             "sections_drafted": len(sections),
             "evidence_per_section": [len(s["evidence"]) for s in sections],
             "prompt_tokens": prompt_tokens,
+            "prompt_tokens_read": result.audit.get("prompt_tokens", {}).get("read"),
             "output_tokens": output_tokens,
             "decode_tokens_per_s": round(statistics.median(decode), 2) if decode else None,
             "sentences": summary.sentences,
@@ -115,6 +157,23 @@ def main() -> None:
             "attributed": sum(
                 st.attributed for sec in result.brief.sections for st in sec.sentences
             ),
+            "empty_sections": [
+                sec.key for sec in brief.sections if sec.kind != "legal_basis" and not sec.sentences
+            ],
+            "sentences_by_section": {
+                sec.key: len(sec.sentences) for sec in brief.sections if sec.kind != "legal_basis"
+            },
+            "dangling_markers": sum(
+                n not in refs
+                for sec in brief.sections
+                for st in sec.sentences
+                for n in extract_markers(st.text)
+            ),
+            "model_words": words,
+            "unknown_words": unknown,
+            "unknown_examples": sorted({w for t in model_sentences for w in vocabulary.unknown(t)})[
+                :10
+            ],
             "legal_basis": [i.citation for sec in result.brief.sections for i in sec.legal_basis],
             "problems": summary.problems,
             "run_dir": result.brief.run_dir,
@@ -132,10 +191,24 @@ def main() -> None:
         "briefs": len(runs),
         "median_total_s": statistics.median(r["total_s"] for r in runs),
         "max_total_s": max(r["total_s"] for r in runs),
+        "median_first_words_s": statistics.median(
+            r["first_words_s"] for r in runs if r["first_words_s"] is not None
+        ),
         "median_first_token_s": statistics.median(
             r["first_token_s"] for r in runs if r["first_token_s"] is not None
         ),
         "median_prompt_tokens": statistics.median(r["prompt_tokens"] for r in runs),
+        "median_prompt_tokens_read": statistics.median(
+            r["prompt_tokens_read"] for r in runs if r["prompt_tokens_read"] is not None
+        )
+        if any(r["prompt_tokens_read"] is not None for r in runs)
+        else None,
+        "median_sentences": statistics.median(r["sentences"] for r in runs),
+        "briefs_with_empty_sections": sum(bool(r["empty_sections"]) for r in runs),
+        "dangling_markers": sum(r["dangling_markers"] for r in runs),
+        "unknown_word_share": round(
+            sum(r["unknown_words"] for r in runs) / max(1, sum(r["model_words"] for r in runs)), 4
+        ),
         "median_output_tokens": statistics.median(r["output_tokens"] for r in runs),
         "median_decode_tokens_per_s": statistics.median(
             r["decode_tokens_per_s"] for r in runs if r["decode_tokens_per_s"]
@@ -147,6 +220,7 @@ def main() -> None:
         "unsupported": sum(r["unsupported"] for r in runs),
         "attributed": sum(r["attributed"] for r in runs),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "cpu": cpu_model(),
         "cpu_count": __import__("os").cpu_count(),
         "machine": platform.machine(),
         "runs": runs,

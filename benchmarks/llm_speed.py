@@ -83,6 +83,19 @@ def exact_prompt_tokens(model: LlamaCppChatModel, messages: list[Message]) -> in
     return int(out["usage"]["prompt_tokens"])
 
 
+def _cpu_model() -> str:
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
+
+
+def _llama_build() -> str:
+    import llama_cpp
+
+    return llama_cpp.llama_print_system_info().decode().strip()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--prompt-tokens", type=int, default=600)
@@ -158,6 +171,8 @@ def main() -> None:
         "median_total_s": median("total_s"),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 0),
         "runs": runs,
+        "cpu": _cpu_model(),
+        "llama_cpp_build": _llama_build(),
         "cpu_count": os.cpu_count(),
         "machine": platform.machine(),
         "sample_answer": "".join(pieces)[:400],

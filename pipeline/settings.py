@@ -262,8 +262,9 @@ class LLMSettings(Section):
     repack: bool | None = Field(
         None,
         description="llamacpp: repack weights for the CPU's matrix units at load (llama.cpp "
-        "'extra buffer types'). None = on, except on CPUs with Intel AMX, where llama.cpp's AMX "
-        "kernels crash (ggml-org/llama.cpp#20824).",
+        "'extra buffer types'). None = on, except on CPUs with Intel AMX when llama.cpp was "
+        "built with its AMX kernels, which crash (ggml-org/llama.cpp#20824); `make install` "
+        "builds without them.",
     )
     max_tokens: int = Field(512, description="Tokens generated at most per answer.")
     temperature: float = Field(
@@ -295,6 +296,12 @@ class DraftSettings(Section):
         description="Extra folder of templates, searched before ./prompts and the built-in ones.",
     )
     k: int = Field(8, description="Evidence chunks per section (a template section may override).")
+    shared_passages: int = Field(
+        8,
+        description='Passages a brief with shared evidence (evidence = "shared" templates) '
+        "numbers and shows to every section: the union of the sections' retrievals, those "
+        "with normative facts first.",
+    )
     evidence_words: int = Field(
         40,
         description="Words of each chunk shown to the model (the sentences that best match the "

@@ -458,6 +458,63 @@ class BriefSentence(Record):
     )
 
 
+class ProvisionFact(Record):
+    """The normative core of one sentence of a Pasal (or ayat), as the legal parser reads it:
+    who, must / may / must not, what, on which condition, by when or how much, and the
+    sanction. ``ref`` is the evidence item (chunk id) it was read from."""
+
+    ref: str
+    citation: str = Field(description="e.g. 'PP 94/2021 Pasal 3 ayat (2)'")
+    text: str = Field(description="the sentence, as the regulation words it")
+    kind: Literal["obligation", "permission", "prohibition", "sanction", "rule"]
+    who: str | None = Field(default=None, description="the subject, e.g. 'Setiap PNS'")
+    actor: str | None = Field(default=None, description="an institution or official it names")
+    action: str | None = Field(default=None, description="what is required, allowed or barred")
+    condition: str | None = Field(default=None, description="e.g. 'yang tidak masuk kerja …'")
+    limit: str | None = Field(
+        default=None, description="a deadline, period or amount, e.g. 'paling lambat 14 hari'"
+    )
+    sanction: str | None = Field(default=None, description="e.g. 'Hukuman Disiplin berat'")
+    status: Status = "n/a"
+    status_note: str | None = None
+
+
+class FigureFact(Record):
+    """One indicator for one region, read from a statistics card, every figure cell-cited."""
+
+    ref: str = Field(description="evidence card id")
+    indicator: str
+    region: str
+    period: str
+    value: str = Field(description="the latest value, Indonesian format")
+    unit: str = ""
+    trend: Literal["rising", "falling", "flat", "n/a"] = "n/a"
+    change: float | None = None
+    change_from: str | None = None
+    start: str | None = Field(default=None, description="the value in ``change_from``")
+    rank: int | None = None
+    rank_of: int | None = None
+    national: str | None = Field(default=None, description="the national value, same period")
+    cell: str = Field(description="where the latest value was read")
+
+
+class RelationFact(Record):
+    """What revoked or amended a regulation the evidence holds."""
+
+    regulation: str = Field(description="e.g. 'UU 8/1974'")
+    status: Status
+    note: str = Field(description="e.g. 'dicabut oleh UU 5/2014 Pasal 5'")
+
+
+class FactSheet(Record):
+    """The facts a brief is written from, read from its evidence before any model call."""
+
+    topic: str
+    provisions: list[ProvisionFact] = Field(default_factory=list)
+    figures: list[FigureFact] = Field(default_factory=list)
+    relations: list[RelationFact] = Field(default_factory=list)
+
+
 class LegalBasisItem(Record):
     """One regulation in the Dasar Hukum section, built from the chunks the brief cites."""
 
@@ -477,7 +534,7 @@ class BriefSection(Record):
 
     key: str
     heading: str
-    kind: Literal["llm", "summary", "legal_basis"]
+    kind: Literal["llm", "summary", "legal_basis", "provisions", "data"]
     sentences: list[BriefSentence] = Field(default_factory=list)
     legal_basis: list[LegalBasisItem] = Field(default_factory=list)
     query: str | None = Field(default=None, description="what was retrieved for this section")

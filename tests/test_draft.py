@@ -92,7 +92,9 @@ def test_builtin_templates_cover_both_languages() -> None:
         "Ringkasan Eksekutif",
         "Latar Belakang",
         "Dasar Hukum",
-        "Temuan dan Analisis",
+        "Ketentuan Kunci",
+        "Data dan Tren",
+        "Analisis",
         "Opsi Kebijakan",
         "Rekomendasi",
     ]

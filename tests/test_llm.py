@@ -354,14 +354,36 @@ def test_an_unwritable_cache_says_which_setting_to_change(tmp_path: Path) -> Non
     assert "PILAR_LLM__CACHE_DIR" in info.value.help
 
 
-def test_weight_repacking_is_off_on_amx_cpus(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_weight_repacking_is_off_only_where_the_amx_path_could_crash(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import pipeline.llm.llamacpp as llm
 
     monkeypatch.setattr(llm, "cpu_has_amx", lambda: True)
+    monkeypatch.setattr(llm, "build_has_amx", lambda: True)
     assert llm.LlamaCppChatModel(LLMSettings()).repack is False
+    monkeypatch.setattr(llm, "build_has_amx", lambda: False)  # the build `make install` makes
+    assert llm.LlamaCppChatModel(LLMSettings()).repack is True
+    monkeypatch.setattr(llm, "build_has_amx", lambda: True)
     assert llm.LlamaCppChatModel(LLMSettings(repack=True)).repack is True
     monkeypatch.setattr(llm, "cpu_has_amx", lambda: False)
     assert llm.LlamaCppChatModel(LLMSettings()).repack is True
+
+
+def test_the_installed_llama_cpp_has_no_amx_path_and_runs_on_avx2() -> None:
+    """`make install` builds llama.cpp for AVX2 without AVX-512 or AMX: the same build runs on
+    the AMD EPYC and the Intel AMX machines, and weight repacking stays on."""
+    llama_cpp = pytest.importorskip("llama_cpp")
+    from pipeline.llm.llamacpp import build_has_amx
+
+    info = llama_cpp.llama_print_system_info().decode()
+    assert not build_has_amx() and "AVX512 = 1" not in info
+    assert "AVX2 = 1" in info and "REPACK = 1" in info
+
+
+def test_model_id_and_threads() -> None:
+    import pipeline.llm.llamacpp as llm
+
     model = llm.LlamaCppChatModel(LLMSettings(n_threads=3), model_path="/models/x.gguf")
     assert model.model_id == "llamacpp:x" and model.n_threads == 3
 

@@ -18,10 +18,17 @@ The flow, section by section of a template (``pipeline/draft/prompts/*.toml``, o
 7. **Renumber** the markers to one reference list in reading order, and keep a JSON **audit
    record** of the run (request, settings, index manifest, hits, prompts, raw output, verdicts).
 
+With ``evidence = "shared"`` (the built-in briefs) steps 1–2 happen once for the whole brief:
+the evidence is read into a fact sheet (``facts``), Ketentuan Kunci and Data dan Tren are
+written from it (``written``), the numbered facts open every section's prompt (``shared``) so
+llama.cpp reads them once, and a grammar makes every model sentence cite them (``grammar``).
+
 Modules, each importing only those above it: ``templates`` (finding and reading templates),
-``evidence`` (the numbered passages, how they are shown and fenced), ``answer`` (reading the
-model's answer and its markers), ``notes`` (the notes a brief prints), ``section`` (drafting one
-section), ``assemble`` (the Brief, Dasar Hukum, the summary line), ``run`` (:func:`draft_brief`,
+``evidence`` (the numbered passages, how they are shown and fenced), ``facts`` (the fact
+sheet), ``written`` (sentences from the facts), ``grammar`` (citations by construction),
+``answer`` (reading the model's answer and its markers), ``notes`` (the notes a brief prints),
+``section`` (drafting one section), ``shared`` (the brief's shared evidence), ``assemble``
+(the Brief, Dasar Hukum, the summary line), ``run`` (:func:`draft_brief`,
 :func:`redraft_section`, :func:`reverify`).
 
 >>> from pipeline import Index

@@ -28,7 +28,9 @@ from pipeline.draft.section import (
     draft_section,
     summary_items,
 )
+from pipeline.draft.shared import SharedEvidence, gather, write_facts_section
 from pipeline.draft.templates import LENGTHS, SectionSpec, Template, load_template, with_length
+from pipeline.draft.written import answer_sentence, is_question
 from pipeline.embed import MemoEmbedder
 from pipeline.errors import ConfigError
 from pipeline.llm import ChatModel, as_chat_model
@@ -87,6 +89,7 @@ class DraftRun:
     drafted: dict[str, DraftedSection] = field(default_factory=dict)
     seconds: float = 0.0
     judge_log: list[dict[str, Any]] = field(default_factory=list)
+    shared: SharedEvidence | None = None
 
 
 def _os_user() -> str | None:
@@ -163,7 +166,13 @@ def draft_brief(
     )
     emit = on_event or (lambda event: None)
     t0 = time.perf_counter()
-    order = [s for s in tpl.sections if s.kind == "llm"]
+    if tpl.evidence == "shared":
+        emit(DraftEvent("section", "fakta", "Fakta", "reading the evidence into a fact sheet"))
+        run.shared = gather(
+            index, tpl, topic, settings, cards=cards, region=region, filters=filters
+        )
+    order = [s for s in tpl.sections if s.kind in ("provisions", "data")]
+    order += [s for s in tpl.sections if s.kind == "llm"]
     order += [s for s in tpl.sections if s.kind == "summary"]
     for spec in order:
         _run_section(run, spec, emit)
@@ -284,6 +293,8 @@ def _run_section(
     """Retrieve, draft and attribute one section (stored in ``run.drafted``)."""
     settings = settings or run.settings
     emit(DraftEvent("section", spec.key, spec.heading))
+    if run.shared is not None:
+        return _run_shared_section(run, spec, emit, settings)
     if spec.kind == "summary":
         others = [d for k, d in run.drafted.items() if k != spec.key]
         items = summary_items(others, spec.k or 5)
@@ -310,6 +321,49 @@ def _run_section(
     )
     if section.sentences:
         attribute(section, settings, run.embedder)
+    run.drafted[spec.key] = section
+    emit(DraftEvent("section_done", spec.key, spec.heading, f"{len(section.sentences)}"))
+    return section
+
+
+def _run_shared_section(
+    run: DraftRun, spec: SectionSpec, emit: Callable[[DraftEvent], None], settings: Settings
+) -> DraftedSection:
+    """A section of a brief with shared evidence: written from the fact sheet (provisions,
+    data) or by the model from the numbered facts, every sentence cited by construction; a
+    question topic gets its direct answer first in the summary."""
+    shared = run.shared
+    assert shared is not None
+    if spec.kind in ("provisions", "data"):
+        section = write_facts_section(spec, run.tpl, shared, run.topic)
+        for sentence in section.sentences:  # on screen at once: no model is waited for
+            emit(DraftEvent("token", spec.key, spec.heading, sentence + " "))
+    else:
+        if run.audience:
+            who = "Pembaca" if run.tpl.lang == "id" else "Audience"
+            spec = replace(spec, instruction=f"{spec.instruction} {who}: {run.audience}.".strip())
+        section = draft_section(
+            spec,
+            run.tpl,
+            run.topic,
+            None,
+            shared.copies(),
+            run.chat,
+            settings,
+            run.analyzer,
+            emit,
+            cited=True,
+            # the dictionary is Indonesian: English briefs are not checked word by word
+            vocabulary=shared.vocabulary if run.tpl.lang == "id" else None,
+        )
+        if spec.kind == "summary" and is_question(run.topic):
+            answer = answer_sentence(
+                run.topic, shared.sheet.provisions, shared.numbers, run.tpl.lang
+            )
+            if answer and answer not in section.sentences:
+                section.sentences.insert(0, answer)
+                section.note = None
+                section.audit["answer_first"] = answer
     run.drafted[spec.key] = section
     emit(DraftEvent("section_done", spec.key, spec.heading, f"{len(section.sentences)}"))
     return section
@@ -353,6 +407,20 @@ def _check_brief(run: DraftRun) -> None:
         section.audit["verdicts"] = [v.to_json() for v in section.verdicts]
 
 
+def _prompt_tokens(run: DraftRun) -> dict[str, int | None]:
+    """Prompt tokens of the model calls, and how many the backend read (not reused from its
+    cache; ``None`` when the backend does not say)."""
+    audits = [d.audit for d in run.drafted.values() if "prompt_tokens" in d.audit]
+    total = sum(a["prompt_tokens"] for a in audits)
+    reused = [a.get("prompt_reused_tokens") for a in audits]
+    known = all(r is not None for r in reused) and bool(reused)
+    return {
+        "prompt_tokens": total,
+        "read": total - sum(r for r in reused if r is not None) if known else None,
+        "calls": len(audits),
+    }
+
+
 def _finish(run: DraftRun, emit: Callable[[DraftEvent], None]) -> DraftResult:
     """Assemble the brief from the drafted sections, build the audit record, write the files."""
     tpl, index, settings = run.tpl, run.index, run.settings
@@ -389,6 +457,8 @@ def _finish(run: DraftRun, emit: Callable[[DraftEvent], None]) -> DraftResult:
             ],
         },
         "sections": audit_sections,
+        "shared_evidence": run.shared.audit() if run.shared else None,
+        "prompt_tokens": _prompt_tokens(run),
         "brief": brief.model_dump(mode="json"),
     }
     files: dict[str, Path] = {}

@@ -18,12 +18,14 @@ from pipeline.draft.evidence import (
     shown_text,
     to_evidence,
 )
+from pipeline.draft.grammar import cited_grammar, valid_sentence
 from pipeline.draft.notes import NOTES
 from pipeline.draft.templates import SectionSpec, Template
 from pipeline.llm import ChatModel, Message, count_message_tokens, prompt_budget
 from pipeline.settings import Settings
 from pipeline.text.analyzer import Analyzer
 from pipeline.text.markers import extract_markers
+from pipeline.text.words import Vocabulary
 from pipeline.types import Verdict
 from pipeline.verify import verify_sentences
 
@@ -36,6 +38,7 @@ __all__ = [
     "attribute",
     "draft_section",
     "fit_messages",
+    "repeats_itself",
     "summary_items",
 ]
 
@@ -77,11 +80,19 @@ def draft_section(
     settings: Settings,
     analyzer: Analyzer,
     emit: Callable[[DraftEvent], None],
+    *,
+    cited: bool = False,
+    vocabulary: Vocabulary | None = None,
 ) -> DraftedSection:
     """Show the evidence, stream the model's answer and keep its sentences with valid markers.
 
-    The audit part of the section (evidence shown, messages, raw output, timing) is filled in;
-    verification is left to the caller.
+    With ``cited`` (shared evidence, already shown as facts) every sentence must end in a
+    marker among the items: a backend that takes a grammar is constrained to it
+    (:func:`pipeline.draft.grammar.cited_grammar`); with another backend an answer with a
+    sentence that breaks the rule is asked for once more, and such sentences never reach the
+    brief. With a ``vocabulary``, a sentence with a word that is in neither the dictionary nor
+    the evidence ("disiplinasi") is left out too. The audit part of the section (evidence shown, messages, raw output, timing, prompt
+    tokens the backend reused from its cache) is filled in; verification is left to the caller.
     """
     section = DraftedSection(spec=spec, query=query)
     notes = NOTES[tpl.lang]
@@ -89,37 +100,58 @@ def draft_section(
         section.note = notes["no_evidence"]
         section.audit = {"key": spec.key, "query": query, "evidence": [], "note": section.note}
         return section
-    q_tokens = set(analyzer(f"{topic} {query or ''} {spec.instruction}"))
-    for item in items:
-        item.shown = shown_text(item.text, q_tokens, settings.draft.evidence_words, analyzer)
+    if not cited:
+        q_tokens = set(analyzer(f"{topic} {query or ''} {spec.instruction}"))
+        for item in items:
+            item.shown = shown_text(item.text, q_tokens, settings.draft.evidence_words, analyzer)
     items, messages = fit_messages(spec, tpl, topic, items, chat)
     section.items = items
+    asked = [int(n) for n in re.findall(r"\d+", spec.sentences)]
+    grammar = (
+        cited_grammar(len(items), max(asked) if asked else 6, starts=spec.starts) if cited else None
+    )
+    constrained = bool(grammar) and getattr(chat, "supports_grammar", False)
     start = time.perf_counter()
-    first_token: float | None = None
-    pieces: list[str] = []
-    for piece in chat.stream(
-        messages,
-        max_tokens=spec.max_tokens,
-        temperature=settings.llm.temperature,
-        seed=settings.llm.seed,
-        stop=["<<<", "BUKTI>>>", "EVIDENCE>>>", "\n\n\n"],
-    ):
-        if first_token is None:
-            first_token = time.perf_counter() - start
-        pieces.append(piece)
-        emit(DraftEvent("token", spec.key, spec.heading, piece))
-    raw = "".join(pieces)
+    timing: dict[str, float | None] = {"first": None}
+
+    def ask() -> str:
+        pieces: list[str] = []
+        options: dict[str, Any] = {"grammar": grammar} if constrained else {}
+        for piece in chat.stream(
+            messages,
+            max_tokens=spec.max_tokens,
+            temperature=settings.llm.temperature,
+            seed=settings.llm.seed,
+            stop=["<<<", "BUKTI>>>", "EVIDENCE>>>", "\n\n\n"],
+            **options,
+        ):
+            if timing["first"] is None:
+                timing["first"] = time.perf_counter() - start
+            pieces.append(piece)
+            emit(DraftEvent("token", spec.key, spec.heading, piece))
+        return "".join(pieces)
+
+    raw = ask()
+    retried = None
+    if cited and not constrained and not _all_valid(_sentences(raw, spec.heading), len(items)):
+        retried, raw = raw, ask()  # check and retry once
     seconds = time.perf_counter() - start
     removed: list[int] = []
-    heading = re.escape(spec.heading)
-    answer = re.sub(
-        rf"^\W*(?:\d+[.)]\s*)?\W*{heading}[\"”'*]*\s*[:.\-–]?\s*", "", raw.strip(), flags=re.I
-    )
-    sentences = split_answer(answer)
+    sentences = _sentences(raw, spec.heading)
     truncated = None
     if sentences and not re.search(r"[.!?\]]\W*$", sentences[-1]):
         truncated = sentences.pop()  # cut off by max_tokens: half a sentence is not a claim
+    rejected = []
     for sentence in sentences:
+        if cited and (
+            not valid_sentence(sentence, len(items))
+            or _TALKS_ABOUT_EVIDENCE.search(sentence)
+            or repeats_itself(sentence)
+            or sentence in section.sentences
+            or (vocabulary is not None and vocabulary.unknown(sentence))
+        ):
+            rejected.append(sentence)
+            continue
         text, _kept, bad = keep_valid_markers(sentence, len(items))
         removed += bad
         if re.search(r"\w", text):
@@ -146,13 +178,44 @@ def draft_section(
         "sentences": list(section.sentences),
         "markers_removed": removed,
         "truncated_sentence": truncated,
+        "rejected_sentences": rejected,
+        "retried_answer": retried,
+        "grammar": grammar if constrained else None,
+        "prompt_reused_tokens": (getattr(chat, "last_prompt", None) or {}).get("reused"),
         "prompt_tokens": count_message_tokens(chat, messages),
         "output_tokens": chat.count_tokens(raw) if raw else 0,
-        "ttft_s": round(first_token, 3) if first_token is not None else None,
+        "ttft_s": round(timing["first"], 3) if timing["first"] is not None else None,
         "seconds": round(seconds, 3),
         "note": section.note,
     }
     return section
+
+
+#: "Dalam bukti [3], disebutkan …": a sentence about the evidence, not about the topic
+_TALKS_ABOUT_EVIDENCE = re.compile(r"\b(?:bukti|evidence|fakta|fact)\s*\[\d", re.IGNORECASE)
+
+
+def repeats_itself(sentence: str, n: int = 5) -> bool:
+    """Whether a run of ``n`` words comes twice in ``sentence`` (a model caught in a loop:
+    "… dicabut dan dinyatakan tidak berlaku sepanjang …, dicabut dan dinyatakan …")."""
+    words = re.findall(r"\w+", sentence.lower())
+    grams = [tuple(words[i : i + n]) for i in range(len(words) - n + 1)]
+    return len(grams) != len(set(grams))
+
+
+def _sentences(raw: str, heading: str) -> list[str]:
+    """The answer's sentences, without an echoed heading at its start."""
+    answer = re.sub(
+        rf"^\W*(?:\d+[.)]\s*)?\W*{re.escape(heading)}[\"”'*]*\s*[:.\-–]?\s*",
+        "",
+        raw.strip(),
+        flags=re.I,
+    )
+    return split_answer(answer)
+
+
+def _all_valid(sentences: Sequence[str], n: int) -> bool:
+    return bool(sentences) and all(valid_sentence(s, n) for s in sentences)
 
 
 def fit_messages(

@@ -37,7 +37,10 @@ __all__ = [
 #: the built-in templates and system prompts (package data)
 BUILTIN_PROMPTS = Path(__file__).resolve().parent / "prompts"
 
-SECTION_KINDS = ("llm", "summary", "legal_basis")
+#: ``llm`` and ``summary`` are written by the model; ``legal_basis`` (Dasar Hukum),
+#: ``provisions`` (Ketentuan Kunci) and ``data`` (Data dan Tren) by Pilar from the fact sheet
+SECTION_KINDS = ("llm", "summary", "legal_basis", "provisions", "data")
+SectionKind = Literal["llm", "summary", "legal_basis", "provisions", "data"]
 
 _PROMPT_FIELDS = ("topic", "heading", "instruction", "evidence", "sentences")
 
@@ -48,13 +51,15 @@ class SectionSpec:
 
     key: str
     heading: str
-    kind: Literal["llm", "summary", "legal_basis"]
+    kind: SectionKind
     instruction: str = ""
     query: str = "{topic}"
     k: int | None = None
     sentences: str = "2 sampai 3"
     max_tokens: int = 150
     stats: bool = False
+    #: words the first sentences open with, in order (shared evidence; kept by the grammar)
+    starts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +74,11 @@ class Template:
     sections: tuple[SectionSpec, ...]
     description: str = ""
     path: Path | None = None
+    #: ``"section"``: each section retrieves and shows its own passages; ``"shared"``: the
+    #: brief's evidence is retrieved once, read into a fact sheet, numbered once and shown
+    #: first in every section's prompt (so llama.cpp reads it once), and model answers are
+    #: constrained to cite it
+    evidence: Literal["section", "shared"] = "section"
 
     @property
     def label(self) -> str:
@@ -148,6 +158,9 @@ def read_template(path: Path) -> Template:
         _check_placeholders(section_prompt, _PROMPT_FIELDS, "section_prompt")
         if "{evidence}" not in section_prompt:
             raise ValueError("section_prompt must contain {evidence}")
+        evidence = data.get("evidence", "section")
+        if evidence not in ("section", "shared"):
+            raise ValueError(f"evidence must be 'section' or 'shared', not {evidence!r}")
         title = str(data.get("title", "{topic}"))
         _check_placeholders(title, ("topic",), "title")
         sections = []
@@ -158,11 +171,16 @@ def read_template(path: Path) -> Template:
             unknown = set(raw) - set(SectionSpec.__slots__)  # type: ignore[attr-defined]
             if unknown:
                 raise ValueError(f"unknown section key(s) {sorted(unknown)}")
-            spec = SectionSpec(**{**raw, "kind": kind})
+            starts = raw.get("starts", ())
+            if not isinstance(starts, list | tuple) or not all(isinstance(x, str) for x in starts):
+                raise ValueError(f"starts of {raw.get('key')} must be a list of strings")
+            spec = SectionSpec(**{**raw, "kind": kind, "starts": tuple(starts)})
             _check_placeholders(spec.query, ("topic",), f"query of {spec.key}")
             sections.append(spec)
         if not sections:
             raise ValueError("a template needs at least one [[sections]] entry")
+        if evidence != "shared" and any(s.kind in ("provisions", "data") for s in sections):
+            raise ValueError('provisions and data sections need evidence = "shared"')
         keys = [s.key for s in sections]
         if len(set(keys)) != len(keys):
             raise ValueError("section keys must be unique")
@@ -180,6 +198,7 @@ def read_template(path: Path) -> Template:
         sections=tuple(sections),
         description=str(data.get("description", "")),
         path=path,
+        evidence=evidence,
     )
 
 

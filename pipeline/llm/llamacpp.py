@@ -3,6 +3,7 @@ the part packages, :mod:`pipeline.llm.parts`)."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
@@ -30,6 +31,14 @@ _LLAMA_CACHE: dict[tuple[str, int, int, bool], tuple[Any, threading.Lock]] = {}
 _LLAMA_LOCK = threading.Lock()
 
 
+@functools.lru_cache(maxsize=16)
+def _grammar(text: str) -> Any:
+    """A compiled llama.cpp grammar (cached: drafting reuses one per evidence size)."""
+    import llama_cpp
+
+    return llama_cpp.LlamaGrammar.from_string(text, verbose=False)
+
+
 def cpu_has_amx() -> bool:
     """Whether the CPU advertises Intel AMX (Linux ``/proc/cpuinfo`` flags)."""
     try:
@@ -40,6 +49,18 @@ def cpu_has_amx() -> bool:
     except OSError:
         pass
     return False
+
+
+def build_has_amx() -> bool:
+    """Whether the installed llama.cpp was compiled with its AMX path (``AMX_INT8 = 1`` in its
+    system info). `make install` builds it without (AVX2 and FMA, no AVX-512 or AMX), so the
+    same build runs on the AMD and the Intel machines and repacking can stay on."""
+    try:
+        import llama_cpp
+
+        return "AMX_INT8 = 1" in llama_cpp.llama_print_system_info().decode(errors="replace")
+    except (ImportError, AttributeError, OSError):
+        return False
 
 
 def _load_llama(path: Path, *, repack: bool, **kwargs: Any) -> Any:
@@ -85,8 +106,12 @@ class LlamaCppChatModel:
         self.context_window = self.settings.n_ctx
         self.n_threads = self.settings.n_threads or os.cpu_count() or 1
         repack = self.settings.repack
-        self.repack = (not cpu_has_amx()) if repack is None else repack
+        # llama.cpp's AMX path crashes: with a build that has it, on a CPU that has AMX, the
+        # weights are not repacked (the AMX buffer type is one of the repacking ones)
+        auto = not (cpu_has_amx() and build_has_amx())
+        self.repack = auto if repack is None else repack
         self.load_seconds: float | None = None
+        self.last_prompt: dict[str, int] | None = None
 
     def _load(self) -> tuple[Any, threading.Lock]:
         path = self.model_path or default_gguf_path(self.settings.cache_dir)
@@ -127,6 +152,7 @@ class LlamaCppChatModel:
         temperature: float | None,
         seed: int | None,
         stop: Sequence[str] | None,
+        grammar: str | None = None,
     ) -> dict[str, Any]:
         s = self.settings
         max_tokens = s.max_tokens if max_tokens is None else max_tokens
@@ -139,6 +165,7 @@ class LlamaCppChatModel:
             "top_p": s.top_p,
             "seed": seed,
             "stop": list(stop) if stop else None,
+            "grammar": _grammar(grammar) if grammar else None,
         }
 
     def chat(
@@ -149,9 +176,10 @@ class LlamaCppChatModel:
         temperature: float | None = None,
         seed: int | None = None,
         stop: Sequence[str] | None = None,
+        grammar: str | None = None,
     ) -> str:
-        """The whole answer (see :class:`ChatModel`)."""
-        kwargs = self._kwargs(messages, max_tokens, temperature, seed, stop)
+        """The whole answer (see :class:`ChatModel`); ``grammar`` (GBNF) constrains it."""
+        kwargs = self._kwargs(messages, max_tokens, temperature, seed, stop, grammar)
         llama, lock = self._load()
         with lock:
             if kwargs["seed"] is not None:
@@ -167,17 +195,33 @@ class LlamaCppChatModel:
         temperature: float | None = None,
         seed: int | None = None,
         stop: Sequence[str] | None = None,
+        grammar: str | None = None,
     ) -> Iterator[str]:
-        """The answer piece by piece (see :class:`ChatModel`)."""
-        kwargs = self._kwargs(messages, max_tokens, temperature, seed, stop)
+        """The answer piece by piece (see :class:`ChatModel`); ``grammar`` (GBNF) constrains
+        it. After the answer, :attr:`last_prompt` holds the prompt's token count and how many
+        of its first tokens were already in the KV cache (llama.cpp reuses a shared prefix)."""
+        kwargs = self._kwargs(messages, max_tokens, temperature, seed, stop, grammar)
         llama, lock = self._load()
         with lock:
             if kwargs["seed"] is not None:
                 llama.set_seed(kwargs["seed"])
+            before = list(llama._input_ids)
+            pieces = 0
             for chunk in llama.create_chat_completion(stream=True, **kwargs):
                 piece = chunk["choices"][0]["delta"].get("content")
                 if piece:
+                    pieces += 1
                     yield piece
+            after = list(llama._input_ids)
+            reused = next(
+                (i for i, (a, b) in enumerate(zip(before, after, strict=False)) if a != b),
+                min(len(before), len(after)),
+            )
+            prompt = max(0, len(after) - pieces)
+            self.last_prompt = {"tokens": prompt, "reused": min(reused, prompt)}
+
+    #: constrained decoding: ``chat`` and ``stream`` take a GBNF ``grammar``
+    supports_grammar = True
 
     def count_tokens(self, text: str) -> int:
         """Exact, with the GGUF's tokenizer (loads the model)."""

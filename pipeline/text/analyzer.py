@@ -192,6 +192,11 @@ def _stem(word: str) -> str:
     return _stemmer().stem(word) or word
 
 
+def stem(word: str) -> str:
+    """The Sastrawi stem of an Indonesian word (cached); the word itself when it has none."""
+    return _stem(word)
+
+
 class Analyzer:
     """Lower-case word tokens without stop words; numbers kept (``2014``, ``9,36``)."""
 

@@ -82,9 +82,15 @@ def find_contradictions(verdicts: list[Verdict]) -> list[tuple[int, int, str]]:
             )
             if shared < 0.5 and not (same_sentence and shared >= 0.3):
                 continue
+            both = verdicts[i].verdict == verdicts[j].verdict == "supported"
+            if both and not same_sentence and verdicts[i].best_sentence is not None:
+                continue  # each says what its own source sentence says: two provisions, not one
+
             if _negative(texts[i]) != _negative(texts[j]):
                 pairs.append((i, j, "one is negated, the other is not"))
                 continue
+            if both:
+                continue  # every figure of both is in their sources: different things, not one
             a, b = _amounts(texts[i]), _amounts(texts[j])
             for unit in a.keys() & b.keys():
                 if not a[unit] & b[unit]:

@@ -195,6 +195,14 @@ _TOTAL_AFTER = re.compile(
 )
 
 
+#: a change between two years ("naik 4,20 dari 68,25 pada 2013"): it belongs to both
+_CHANGE_BEFORE = re.compile(
+    r"\b(?:naik|turun|meningkat|menurun|bertambah|berkurang|rose|fell|risen|fallen|"
+    r"increased|decreased|up|down)\s+(?:by\s+|sebesar\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def _people_total(text: str) -> int | None:
     """The people a list of ``1 orang Ketua; 1 orang Wakil Ketua; 7 orang anggota`` counts in
     all (9), when it gives two or more such counts."""
@@ -239,10 +247,12 @@ def check_numbers(
             )
     for num in claim_nums:
         value_hits = [(i, f) for i, f in figs if _value_match(num, f, rounding, falling)]
+        change = bool(_CHANGE_BEFORE.search(claim_text[max(0, num.start - 14) : num.start]))
         full = [
             (i, f)
             for i, f in value_hits
-            if _unit_match(num, f) and (num.period is None or f.period in (None, num.period))
+            if _unit_match(num, f)
+            and (num.period is None or change or f.period in (None, num.period))
         ]
         if full:
             continue

@@ -1,0 +1,175 @@
+"""The fact sheet: what a brief's evidence says, read before any model call.
+
+For each sentence of a retrieved Pasal (or ayat) the normative core as the legal parser reads
+it (:mod:`pipeline.legal.modality`, :mod:`pipeline.legal.actors`): who, must / may / must not,
+what, on which condition, by when or how much, and the sanction. For each statistics card the
+latest value, trend, rank and gap to the national figure, cell-cited. For the regulations, what
+revoked or amended them. The records are :class:`~pipeline.types.FactSheet` and its parts; the
+audit record keeps them.
+
+>>> item = EvidenceItem(kind="chunk", id="c1", citation="PP 94/2021 Pasal 2",
+...                     full_citation="PP 94/2021, Pasal 2",
+...                     text="Pasal 2 Setiap PNS wajib masuk kerja dan menaati ketentuan jam kerja.")
+>>> fact = provision_facts(item)[0]
+>>> fact.kind, fact.who, fact.action
+('obligation', 'Setiap PNS', 'masuk kerja dan menaati ketentuan jam kerja')
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from pipeline.draft.evidence import EvidenceItem
+from pipeline.legal.actors import actors, find_actors
+from pipeline.legal.modality import read_norm
+from pipeline.text.labels import NOT_IN_FORCE
+from pipeline.types import EvidenceCard, FactSheet, FigureFact, ProvisionFact, RelationFact
+from pipeline.verify import split_sentences
+
+__all__ = [
+    "build_fact_sheet",
+    "clean_provision",
+    "figure_fact",
+    "provision_facts",
+]
+
+_AYAT_START = re.compile(r"^\s*\(\s*(\d{1,2}[a-z]?)\s*\)\s*")
+_PASAL_HEAD = re.compile(r"^\s*Pasal\s+\d+[A-Z]?\s+", re.IGNORECASE)
+_SPELLED = re.compile(r"(\d[\d.,]*%?)\s*\((?:[a-z ]+|[a-z]+(?:\s+[a-z]+)*)\)", re.IGNORECASE)
+_SANCTION_RE = re.compile(
+    r"\b(?P<verb>dijatuhi|dikenai|dikenakan|dipidana(?:\s+dengan)?|diancam(?:\s+dengan)?|"
+    r"diberhentikan(?:\s+dengan\s+hormat|\s+tidak\s+dengan\s+hormat)?)\b\s*(?P<what>[^.;]*)",
+    re.IGNORECASE,
+)
+_LIMIT_RE = re.compile(
+    r"\b(?:paling\s+(?:lambat|lama|singkat|sedikit|banyak|kurang|tinggi|rendah)|"
+    r"sekurang-kurangnya|selambat-lambatnya|setinggi-tingginya|dalam\s+(?:jangka\s+)?waktu|"
+    r"selama|secara\s+kumulatif\s+selama|no\s+later\s+than|at\s+(?:least|most)|within)\s+"
+    r"[^,;.]*?\d[^,;.]*?(?:\b(?:hari\s+kerja|hari|minggu|bulan|tahun|jam|persen|orang|kali)\b|"
+    r"%|rupiah\)?)(?:\s+(?:atau\s+lebih\s+)?(?:dalam|sejak|setelah|terhitung)\s+[^,;.]{0,40}?"
+    r"(?:\btahun\b|\bbulan\b|\bhari\b|diterima|ditetapkan|diundangkan))?",
+    re.IGNORECASE,
+)
+_MODAL_WORD = re.compile(
+    r"\b(?:wajib\s+tidak|tidak\s+boleh|dilarang|wajib|harus|berkewajiban|dapat|boleh|berhak)\b",
+    re.IGNORECASE,
+)
+_SKIP = re.compile(r"^\s*(?:cukup\s+jelas|yang\s+dimaksud\s+dengan)", re.IGNORECASE)
+_DEFINITION = re.compile(r"^[^,]{0,80}\badalah\b", re.IGNORECASE)
+
+
+def clean_provision(text: str) -> str:
+    """A provision sentence as a brief quotes it: without its ayat number, the Pasal heading or
+    the spelled-out numbers in brackets ("28 (dua puluh delapan)" → "28")."""
+    text = _PASAL_HEAD.sub("", text.strip())
+    text = _AYAT_START.sub("", text)
+    text = _SPELLED.sub(r"\1", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _words(text: str, n: int) -> str:
+    tokens = text.split()
+    return " ".join(tokens[:n]).strip(" ,;:.")
+
+
+def provision_facts(item: EvidenceItem) -> list[ProvisionFact]:
+    """The normative sentences of a retrieved passage as facts (definitions, Penjelasan and
+    sentences with neither force word, limit nor sanction are left out)."""
+    if item.kind != "chunk" or "penjelasan" in item.citation.lower():
+        return []
+    facts = []
+    ayat = None
+    for raw in split_sentences(item.text) or [item.text]:
+        start = _AYAT_START.match(_PASAL_HEAD.sub("", raw.strip()))
+        if start:
+            ayat = start[1]
+        text = clean_provision(raw)
+        if len(text.split()) < 4 or _SKIP.match(text) or _DEFINITION.match(text):
+            continue
+        sanction = _SANCTION_RE.search(text)
+        limit = _LIMIT_RE.search(text)
+        modality = read_norm(text).modality
+        modal = _MODAL_WORD.search(text)
+        if sanction:
+            kind = "sanction"
+        elif modality is not None and modal:
+            kind = modality
+        elif limit:
+            kind = "rule"
+        else:
+            continue
+        who = condition = action = None
+        if sanction:
+            head = text[: sanction.start()].strip(" ,")
+            split = re.search(r"\byang\b", head)
+            who = _words(head[: split.start()] if split else head, 8) or None
+            condition = _words(head[split.start() :], 40) if split else None
+        elif modal:
+            who = _words(text[: modal.start()], 10) or None
+            tail = text[modal.end() :]
+            if limit and limit.start() > modal.end():
+                tail = text[modal.end() : limit.start()]
+            action = _words(tail, 24) or None
+        mentions = find_actors(text)
+        citation = item.citation
+        if ayat and "ayat" not in citation:
+            citation = f"{citation} ayat ({ayat})"
+        facts.append(
+            ProvisionFact(
+                ref=item.id,
+                citation=citation,
+                text=text,
+                kind=kind,  # type: ignore[arg-type]
+                who=who,
+                actor=actors()[mentions[0].key].name if mentions else None,
+                action=action,
+                condition=condition,
+                limit=re.sub(r"\s+", " ", limit[0]).strip() if limit else None,
+                sanction=_words(sanction["what"], 16) or None if sanction else None,
+                status=item.status,
+                status_note=item.status_note,
+            )
+        )
+    return facts
+
+
+def figure_fact(card: EvidenceCard) -> FigureFact:
+    """A statistics card as a fact (the latest value, trend, rank and national figure)."""
+    start = next((f.text for f in card.series if f.period == card.change_from), None)
+    return FigureFact(
+        ref=card.id,
+        indicator=card.indicator_name,
+        region=card.region,
+        period=card.latest.period,
+        value=card.latest.text,
+        unit=card.unit or "",
+        trend=card.trend,
+        change=card.change,
+        change_from=card.change_from,
+        start=start,
+        rank=card.rank,
+        rank_of=card.rank_of,
+        national=card.national.text if card.national else None,
+        cell=card.latest.cell.label,
+    )
+
+
+def build_fact_sheet(
+    topic: str, items: Sequence[EvidenceItem], cards: Sequence[EvidenceCard] = ()
+) -> FactSheet:
+    """The fact sheet of a brief's evidence ``items`` (chunks) and statistics ``cards``."""
+    provisions = [f for item in items for f in provision_facts(item)]
+    relations: dict[str, RelationFact] = {}
+    for item in items:
+        if item.kind == "chunk" and item.status in NOT_IN_FORCE and item.status_note:
+            label = item.citation.split(" Pasal")[0].split(" Penjelasan")[0]
+            relations.setdefault(
+                label, RelationFact(regulation=label, status=item.status, note=item.status_note)
+            )
+    return FactSheet(
+        topic=topic,
+        provisions=provisions,
+        figures=[figure_fact(c) for c in cards],
+        relations=list(relations.values()),
+    )

@@ -1,0 +1,123 @@
+"""A brief's shared evidence (templates with ``evidence = "shared"``): retrieved once for all
+sections, read into a fact sheet, numbered once, and shown to the model as facts — the
+normative sentences of each Pasal and the figures of each statistics card — at the start of
+every section's prompt, so that llama.cpp's prompt cache reads it once per brief.
+
+The sections the facts write alone (``provisions``: Ketentuan Kunci; ``data``: Data dan Tren)
+are made here too, without a model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from pipeline.draft.evidence import EvidenceItem, copy_item, item_from_card, retrieve_items
+from pipeline.draft.evidence import select_cards as _select_cards
+from pipeline.draft.facts import build_fact_sheet, clean_provision
+from pipeline.draft.notes import NOTES
+from pipeline.draft.section import DraftedSection
+from pipeline.draft.templates import SectionSpec, Template
+from pipeline.draft.written import data_sentences, key_provisions, pick_provisions
+from pipeline.settings import Settings
+from pipeline.text.words import Vocabulary
+from pipeline.types import EvidenceCard, FactSheet
+
+if TYPE_CHECKING:
+    from pipeline.index import Index
+
+__all__ = ["SharedEvidence", "gather", "write_facts_section"]
+
+_FACT_WORDS = 110
+
+
+class SharedEvidence:
+    """The numbered items every section of the brief sees, and the fact sheet read from them."""
+
+    def __init__(self, items: list[EvidenceItem], sheet: FactSheet) -> None:
+        self.items = items
+        self.sheet = sheet
+        self.numbers = {item.id: n for n, item in enumerate(items, 1)}
+        #: the words a model sentence may use: the dictionary, the evidence and the topic
+        self.vocabulary = Vocabulary([sheet.topic, *(i.text for i in items)])
+
+    def copies(self) -> list[EvidenceItem]:
+        """The items for one section (own copies: a section may add items later)."""
+        return [copy_item(i) for i in self.items]
+
+    def audit(self) -> dict[str, Any]:
+        """The fact sheet and the numbered evidence, for the audit record."""
+        return {
+            "fact_sheet": self.sheet.model_dump(mode="json"),
+            "evidence": [
+                {"n": n, "id": i.id, "citation": i.citation, "shown": i.shown}
+                for n, i in enumerate(self.items, 1)
+            ],
+        }
+
+
+def gather(
+    index: Index,
+    tpl: Template,
+    topic: str,
+    settings: Settings,
+    *,
+    cards: Sequence[EvidenceCard] = (),
+    region: str | None = None,
+    filters: dict[str, Any] | None = None,
+) -> SharedEvidence:
+    """Retrieve every section's query once, keep the passages in first-seen order (the ones
+    with normative facts first) up to ``draft.shared_passages``, add the matching statistics
+    cards, and read the fact sheet."""
+    seen: dict[str, EvidenceItem] = {}
+    queries = [s.query.format(topic=topic) for s in tpl.sections if s.kind in ("llm", "provisions")]
+    for query in dict.fromkeys(queries or [topic]):
+        for item in retrieve_items(index, query, settings.draft.k, filters):
+            seen.setdefault(item.id, item)
+    found = list(seen.values())
+    sheet = build_fact_sheet(topic, found)
+    with_facts = {f.ref for f in sheet.provisions}
+    ranked = [i for i in found if i.id in with_facts] + [i for i in found if i.id not in with_facts]
+    chunks = ranked[: settings.draft.shared_passages]
+    chosen_cards: list[EvidenceCard] = []
+    if cards and any(s.stats or s.kind == "data" for s in tpl.sections):
+        chosen_cards = _select_cards(cards, topic, settings.draft.cards_per_section, region=region)
+        if not chosen_cards:  # a topic without indicator words: the region's cards
+            chosen_cards = _select_cards(
+                cards, " ".join(c.indicator_name for c in cards), 2, region=region
+            )
+    items = chunks + [item_from_card(c) for c in chosen_cards]
+    sheet = build_fact_sheet(topic, chunks, chosen_cards)
+    by_ref: dict[str, list[str]] = {}
+    for fact in sheet.provisions:
+        by_ref.setdefault(fact.ref, []).append(fact.text)
+    for item in items:
+        facts = by_ref.get(item.id)
+        text = " ".join(facts) if facts else clean_provision(item.text)
+        words = text.split()
+        item.shown = " ".join(words[:_FACT_WORDS]) + (" …" if len(words) > _FACT_WORDS else "")
+    return SharedEvidence(items, sheet)
+
+
+def write_facts_section(
+    spec: SectionSpec, tpl: Template, shared: SharedEvidence, topic: str
+) -> DraftedSection:
+    """Ketentuan Kunci (``provisions``) or Data dan Tren (``data``), written from the fact sheet
+    without a model; an empty section says why."""
+    section = DraftedSection(spec=spec, items=shared.copies(), query=topic)
+    if spec.kind == "provisions":
+        chosen = pick_provisions(shared.sheet.provisions, topic, spec.k or 6)
+        section.sentences = key_provisions(chosen, shared.numbers, tpl.lang)
+    else:
+        for figure in shared.sheet.figures[: spec.k or 3]:
+            section.sentences += data_sentences(figure, shared.numbers[figure.ref], tpl.lang)
+    if not section.sentences:
+        section.note = NOTES[tpl.lang]["no_evidence"]
+    section.audit = {
+        "key": spec.key,
+        "heading": spec.heading,
+        "written_by": "fact sheet",
+        "sentences": list(section.sentences),
+        "note": section.note,
+    }
+    return section

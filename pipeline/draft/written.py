@@ -1,0 +1,141 @@
+"""Sections the facts write alone: key provisions, data and trends, and the direct answer to a
+question, as cited sentences made from the fact sheet without a model.
+
+Every sentence carries the local ``[n]`` of the evidence item it was read from (``numbers``
+maps an item id to its number) and is verified like any other sentence of the brief.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from pipeline.text.analyzer import Analyzer
+from pipeline.types import FigureFact, ProvisionFact
+
+__all__ = ["answer_sentence", "data_sentences", "is_question", "key_provisions", "pick_provisions"]
+
+_QUESTION = re.compile(
+    r"\?\s*$|^\s*(?:apakah|apa|berapa|bagaimana|siapa|kapan|mengapa|kenapa|di\s*mana|"
+    r"what|how|who|when|which|why|where|is|are|does|do|can|must)\b",
+    re.IGNORECASE,
+)
+_KIND_WEIGHT = {"sanction": 3, "obligation": 2, "prohibition": 2, "rule": 1, "permission": 1}
+_MAX_WORDS = 60
+
+
+def is_question(topic: str) -> bool:
+    """Whether the topic is asked as a question."""
+    return bool(_QUESTION.search(topic.strip()))
+
+
+def pick_provisions(
+    facts: Sequence[ProvisionFact], topic: str, n: int, analyzer: Analyzer | None = None
+) -> list[ProvisionFact]:
+    """The ``n`` provisions a brief on ``topic`` should state: in-force sentences of at most
+    60 words, ranked by the topic words they share, then by force (a sanction, an obligation or
+    a prohibition before a permission), then by evidence order."""
+    analyzer = analyzer or Analyzer(stem=True)
+    wanted = set(analyzer(topic))
+    scored = []
+    seen: set[str] = set()
+    for i, fact in enumerate(facts):
+        if fact.status == "revoked" or len(fact.text.split()) > _MAX_WORDS or fact.text in seen:
+            continue
+        seen.add(fact.text)
+        overlap = len(wanted & set(analyzer(fact.text)))
+        bonus = 1 if fact.limit or fact.sanction else 0
+        scored.append((-(overlap + bonus), -_KIND_WEIGHT[fact.kind], i, fact))
+    scored.sort(key=lambda t: t[:3])
+    return [t[3] for t in scored[:n]]
+
+
+def _lead(text: str) -> str:
+    first = text.split(" ", 1)[0]
+    if first.isupper() or any(ch.isdigit() for ch in first):
+        return text  # "PNS …", "UU …": keep the case
+    return text[0].lower() + text[1:]
+
+
+def _cite(text: str, n: int) -> str:
+    return f"{text.rstrip(' .;:')} [{n}]."
+
+
+def key_provisions(
+    facts: Sequence[ProvisionFact], numbers: Mapping[str, int], lang: str
+) -> list[str]:
+    """One cited sentence per provision: the rule in the regulation's own words, introduced by
+    its citation ("Menurut PP 94/2021 Pasal 3 ayat (2), PNS yang … dijatuhi …")."""
+    out = []
+    for fact in facts:
+        n = numbers.get(fact.ref)
+        if n is None:
+            continue
+        lead = "Menurut" if lang == "id" else "Under"
+        out.append(_cite(f"{lead} {fact.citation}, {_lead(fact.text)}", n))
+    return out
+
+
+def answer_sentence(
+    topic: str, facts: Sequence[ProvisionFact], numbers: Mapping[str, int], lang: str
+) -> str | None:
+    """The direct answer to a question topic: the provision that shares most words with it
+    (a sanction or limit first), cited; ``None`` when no provision shares any."""
+    best = pick_provisions(facts, topic, 1)
+    if not best or best[0].ref not in numbers:
+        return None
+    return key_provisions(best, numbers, lang)[0]
+
+
+_TREND = {
+    "id": {"rising": "naik", "falling": "turun", "flat": "tetap"},
+    "en": {"rising": "rose", "falling": "fell", "flat": "stayed flat"},
+}
+
+
+def _fmt(value: float) -> str:
+    return f"{abs(value):.2f}".replace(".", ",")
+
+
+def data_sentences(figure: FigureFact, n: int, lang: str) -> list[str]:
+    """The cited sentences of one statistics fact: the latest value, the trend since the first
+    comparable year, the rank among peers and the national figure."""
+    unit = f" {figure.unit}" if figure.unit and figure.unit not in ("indeks", "index") else ""
+    region = figure.region.title() if figure.region.isupper() else figure.region
+    out = []
+    if lang == "id":
+        out.append(
+            f"{figure.indicator} di {region} pada {figure.period} sebesar {figure.value}{unit}"
+        )
+        if figure.change is not None and figure.change_from and figure.start:
+            verb = _TREND["id"].get(figure.trend, "berubah")
+            out.append(
+                f"{figure.indicator} di {region} {verb} {_fmt(figure.change)} dari {figure.start} "
+                f"pada {figure.change_from} menjadi {figure.value} pada {figure.period}"
+            )
+        if figure.rank and figure.rank_of:
+            out.append(
+                f"{figure.indicator} {region} berada di peringkat {figure.rank} dari "
+                f"{figure.rank_of} provinsi"
+            )
+        if figure.national:
+            out.append(
+                f"{figure.indicator} nasional pada {figure.period} sebesar {figure.national}{unit}"
+            )
+    else:
+        out.append(f"{figure.indicator} in {region} was {figure.value}{unit} in {figure.period}")
+        if figure.change is not None and figure.change_from and figure.start:
+            verb = _TREND["en"].get(figure.trend, "changed")
+            out.append(
+                f"{figure.indicator} in {region} {verb} by {_fmt(figure.change)} from "
+                f"{figure.start} in {figure.change_from} to {figure.value} in {figure.period}"
+            )
+        if figure.rank and figure.rank_of:
+            out.append(
+                f"On {figure.indicator}, {region} ranks {figure.rank} of {figure.rank_of} provinces"
+            )
+        if figure.national:
+            out.append(
+                f"The national {figure.indicator} for {figure.period} was {figure.national}{unit}"
+            )
+    return [_cite(s, n) for s in out]
