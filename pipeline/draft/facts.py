@@ -55,6 +55,16 @@ _MODAL_WORD = re.compile(
     r"\b(?:wajib\s+tidak|tidak\s+boleh|dilarang|wajib|harus|berkewajiban|dapat|boleh|berhak)\b",
     re.IGNORECASE,
 )
+#: a list item that names a sanction and whom it is for: "1. teguran lisan bagi PNS yang tidak
+#: Masuk Kerja … selama 3 (tiga) hari kerja dalam 1 (satu) tahun;"
+_ITEM_SANCTION = re.compile(
+    r"(?:^|\s)(?:\d{1,2}|[a-z])[.)]\s+(?P<what>[a-z][\w ,/-]{2,80}?)\s+bagi\s+"
+    r"(?P<cond>[^;]{10,260}?)(?=;|\.\s|\.?\s*$)"
+)
+_SANCTION_CHAPEAU = re.compile(r"hukuman|sanksi|dijatuhkan|dikenai|dikenakan|pidana", re.I)
+#: OCR debris ("'t; I ll., I Or. -.7f) A (21"): such a sentence is not quoted
+_NOISE = re.compile(r"[\^|{}\\]|(?:^|\s)[a-zA-Z]{1,2}[.,;'][a-zA-Z.,;']|\s[^\w\s(\"“]{2,}\s")
+_AYAT_MARK = re.compile(r"(?<!ayat )(?<!Ayat )\(\s*(\d{1,2})\s*\)(?!\s*(?:huruf|angka))")
 _SKIP = re.compile(r"^\s*(?:cukup\s+jelas|yang\s+dimaksud\s+dengan)", re.IGNORECASE)
 _DEFINITION = re.compile(r"^[^,]{0,80}\badalah\b", re.IGNORECASE)
 
@@ -78,14 +88,21 @@ def provision_facts(item: EvidenceItem) -> list[ProvisionFact]:
     sentences with neither force word, limit nor sanction are left out)."""
     if item.kind != "chunk" or "penjelasan" in item.citation.lower():
         return []
-    facts = []
+    facts = _item_sanctions(item)
+    listed = {f.text for f in facts}
     ayat = None
     for raw in split_sentences(item.text) or [item.text]:
         start = _AYAT_START.match(_PASAL_HEAD.sub("", raw.strip()))
         if start:
             ayat = start[1]
         text = clean_provision(raw)
-        if len(text.split()) < 4 or _SKIP.match(text) or _DEFINITION.match(text):
+        if (
+            len(text.split()) < 4
+            or _SKIP.match(text)
+            or _DEFINITION.match(text)
+            or _NOISE.search(text)
+            or any(f in text for f in listed)
+        ):
             continue
         sanction = _SANCTION_RE.search(text)
         limit = _LIMIT_RE.search(text)
@@ -127,6 +144,42 @@ def provision_facts(item: EvidenceItem) -> list[ProvisionFact]:
                 condition=condition,
                 limit=re.sub(r"\s+", " ", limit[0]).strip() if limit else None,
                 sanction=_words(sanction["what"], 16) or None if sanction else None,
+                status=item.status,
+                status_note=item.status_note,
+            )
+        )
+    return facts
+
+
+def _item_sanctions(item: EvidenceItem) -> list[ProvisionFact]:
+    """The sanctions a passage lists item by item ("1. teguran lisan bagi PNS yang … 3 hari
+    kerja dalam 1 tahun"), each with its condition and limit, when the text before the list
+    speaks of a sanction."""
+    text = re.sub(r"\s+", " ", item.text)
+    facts = []
+    for match in _ITEM_SANCTION.finditer(text):
+        cond = clean_provision(match["cond"]).rstrip(" ;,.")
+        cond = re.sub(r"\s+(?:dan|atau|dan/atau)$", "", cond)
+        limit = _LIMIT_RE.search(cond)
+        head = text[max(0, match.start() - 1500) : match.start()]
+        if not limit or not _SANCTION_CHAPEAU.search(head) or _NOISE.search(cond):
+            continue
+        what = match["what"].strip()
+        ayat = _AYAT_MARK.findall(text[: match.start()])
+        citation = item.citation
+        if ayat and "ayat" not in citation:
+            citation = f"{citation} ayat ({ayat[-1]})"
+        split = re.search(r"\byang\b", cond)
+        facts.append(
+            ProvisionFact(
+                ref=item.id,
+                citation=citation,
+                text=f"{what} bagi {cond}",
+                kind="sanction",
+                who=_words(cond[: split.start()] if split else cond, 8) or None,
+                condition=_words(cond[split.start() :], 40) if split else None,
+                limit=re.sub(r"\s+", " ", limit[0]).strip(),
+                sanction=what,
                 status=item.status,
                 status_note=item.status_note,
             )

@@ -22,13 +22,15 @@ from collections.abc import Sequence
 __all__ = ["MAX_WORDS", "cited_grammar", "valid_sentence"]
 
 #: a word: Latin letters (with accents) and the punctuation of prose, or a number; at most
-#: 30 pieces, so a word cannot swallow a sentence ("aturan-tentang-tanda-…")
+#: 20 pieces, so a word cannot swallow a sentence ("bagiPNSyangtidakMasukKerja…"); a full stop
+#: only as a thousands separator ("1.000.000"), never "34.1.1.1"
 _WORD = (
     "([a-zA-Z\u00c0-\u024f,;:()%/'\"\u201c\u201d\u2018\u2019&+=\\-\u2013\u2014] "
-    '| [0-9]+ ("." [0-9]+)*){1,30}'
+    '| [0-9]{1,4} ("." [0-9]{3}){0,4}){1,20}'
 )
-#: words a sentence may hold after its first letter (a run-on sentence cannot go on)
-MAX_WORDS = 45
+#: words a sentence may hold after its first letter: a generous cap (a tight one makes a small
+#: model glue words together, "harikerja", rather than end its sentence)
+MAX_WORDS = 70
 
 
 def cited_grammar(
@@ -76,6 +78,6 @@ def valid_sentence(sentence: str, n_facts: int) -> bool:
     match = _SENTENCE.match(text)
     if not match or _STRAY_STOP.search(text[: match.start(1)]):
         return False
-    if len(text[: match.start(1)].split()) > MAX_WORDS + 6:
+    if len(text[: match.start(1)].split()) > MAX_WORDS + 8:
         return False
     return all(1 <= int(n) <= n_facts for n in re.findall(r"\d+", match[1]))

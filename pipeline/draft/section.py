@@ -133,11 +133,15 @@ def draft_section(
 
     raw = ask()
     retried = None
-    if cited and not constrained and not _all_valid(_sentences(raw, spec.heading), len(items)):
+    if (
+        cited
+        and not constrained
+        and not _all_valid(_sentences(raw, spec.heading, True), len(items))
+    ):
         retried, raw = raw, ask()  # check and retry once
     seconds = time.perf_counter() - start
     removed: list[int] = []
-    sentences = _sentences(raw, spec.heading)
+    sentences = _sentences(raw, spec.heading, cited)
     truncated = None
     if sentences and not re.search(r"[.!?\]]\W*$", sentences[-1]):
         truncated = sentences.pop()  # cut off by max_tokens: half a sentence is not a claim
@@ -203,8 +207,17 @@ def repeats_itself(sentence: str, n: int = 5) -> bool:
     return len(grams) != len(set(grams))
 
 
-def _sentences(raw: str, heading: str) -> list[str]:
-    """The answer's sentences, without an echoed heading at its start."""
+_CITED_END = re.compile(r".*?(?:\s?\[\d+(?:,\s?\d+)*\])+\.", re.DOTALL)
+
+
+def _sentences(raw: str, heading: str, cited: bool = False) -> list[str]:
+    """The answer's sentences, without an echoed heading at its start. A ``cited`` answer
+    (written under the grammar) is cut where its markers end its sentences; text after the
+    last one is the cut-off rest."""
+    if cited:
+        ends = [m[0].strip() for m in _CITED_END.finditer(raw)]
+        rest = _CITED_END.sub("", raw).strip()
+        return ends + ([rest] if rest else [])
     answer = re.sub(
         rf"^\W*(?:\d+[.)]\s*)?\W*{re.escape(heading)}[\"”'*]*\s*[:.\-–]?\s*",
         "",

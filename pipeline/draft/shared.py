@@ -9,6 +9,7 @@ are made here too, without a model.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +29,20 @@ if TYPE_CHECKING:
 
 __all__ = ["SharedEvidence", "gather", "write_facts_section"]
 
-_FACT_WORDS = 110
+#: words of one fact as the model sees it: short facts make short sentences
+_FACT_WORDS = 32
+_CROSS_REF = re.compile(
+    r"\s*sebagaimana dimaksud (?:dalam|pada)(?: Pasal \d+[A-Z]?)?(?: ayat \(\d+\))?"
+    r"(?: huruf [a-z])?(?: angka \d+)?",
+    re.IGNORECASE,
+)
+
+
+def _short(text: str, words: int) -> str:
+    """``text`` without its cross-references ("sebagaimana dimaksud dalam Pasal 4 huruf d"),
+    cut to ``words`` words."""
+    tokens = _CROSS_REF.sub("", text).split()
+    return " ".join(tokens[:words]) + (" …" if len(tokens) > words else "")
 
 
 class SharedEvidence:
@@ -81,21 +95,24 @@ def gather(
     chunks = ranked[: settings.draft.shared_passages]
     chosen_cards: list[EvidenceCard] = []
     if cards and any(s.stats or s.kind == "data" for s in tpl.sections):
+        # the indicators the topic names; when it names none, the cards of the region the
+        # analyst asked for (--region), else none: a figure that bears on nothing is left out
         chosen_cards = _select_cards(cards, topic, settings.draft.cards_per_section, region=region)
-        if not chosen_cards:  # a topic without indicator words: the region's cards
-            chosen_cards = _select_cards(
-                cards, " ".join(c.indicator_name for c in cards), 2, region=region
-            )
+        if not chosen_cards and region:
+            names = " ".join(dict.fromkeys(c.indicator_name for c in cards))
+            chosen_cards = [
+                c
+                for c in _select_cards(cards, names, len(cards), region=region)
+                if c.region_level != "national"
+            ][:2]
     items = chunks + [item_from_card(c) for c in chosen_cards]
     sheet = build_fact_sheet(topic, chunks, chosen_cards)
     by_ref: dict[str, list[str]] = {}
     for fact in sheet.provisions:
-        by_ref.setdefault(fact.ref, []).append(fact.text)
+        by_ref.setdefault(fact.ref, []).append(_short(fact.text, _FACT_WORDS))
     for item in items:
         facts = by_ref.get(item.id)
-        text = " ".join(facts) if facts else clean_provision(item.text)
-        words = text.split()
-        item.shown = " ".join(words[:_FACT_WORDS]) + (" …" if len(words) > _FACT_WORDS else "")
+        item.shown = " ".join(facts[:3]) if facts else _short(clean_provision(item.text), 40)
     return SharedEvidence(items, sheet)
 
 

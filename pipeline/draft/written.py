@@ -72,7 +72,10 @@ def key_provisions(
         if n is None:
             continue
         lead = "Menurut" if lang == "id" else "Under"
-        out.append(_cite(f"{lead} {fact.citation}, {_lead(fact.text)}", n))
+        text = fact.text
+        if fact.sanction and text.startswith(f"{fact.sanction} bagi "):  # a listed sanction
+            text = f"{fact.sanction} dijatuhkan bagi {text[len(fact.sanction) + 6 :]}"
+        out.append(_cite(f"{lead} {fact.citation}, {_lead(text)}", n))
     return out
 
 

@@ -84,3 +84,22 @@ def test_the_fact_sheet_holds_figures_with_their_cells_and_the_revocations() -> 
     assert [r.regulation for r in sheet.relations] == ["UU 8/1974"]
     assert sheet.relations[0].note == "dicabut oleh UU 5/2014 Pasal 5"
     assert item_from_card(card).text == card.summary
+
+
+def test_sanctions_listed_item_by_item_come_out_one_fact_each() -> None:
+    text = (
+        "Pasal 9 (1) Hukuman Disiplin ringan sebagaimana dimaksud dalam Pasal 8 ayat (1) huruf a "
+        "dijatuhkan bagi PNS yang tidak memenuhi ketentuan masuk kerja berupa: 1. teguran lisan "
+        "bagi PNS yang tidak Masuk Kerja tanpa alasan yang sah secara kumulatif selama 3 (tiga) "
+        "hari kerja dalam 1 (satu) tahun; 2. teguran tertulis bagi PNS yang tidak Masuk Kerja "
+        "tanpa alasan yang sah secara kumulatif selama 4 (empat) sampai dengan 6 (enam) hari "
+        "kerja dalam 1 (satu) tahun; dan"
+    )
+    item = EvidenceItem(
+        kind="chunk", id="x", citation="PP 94/2021 Pasal 9", full_citation="x", text=text
+    )
+    facts = [f for f in provision_facts(item) if f.sanction]
+    assert [f.sanction for f in facts] == ["teguran lisan", "teguran tertulis"]
+    assert facts[0].citation == "PP 94/2021 Pasal 9 ayat (1)"
+    assert facts[1].limit == "secara kumulatif selama 4 sampai dengan 6 hari kerja dalam 1 tahun"
+    assert facts[0].who == "PNS"

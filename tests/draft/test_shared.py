@@ -124,3 +124,20 @@ def test_a_sentence_with_a_word_that_does_not_exist_is_left_out(sample_index: In
     section = result.run.drafted["latar_belakang"]
     assert section.sentences == [real]
     assert section.audit["rejected_sentences"] == [made_up]
+
+
+def test_a_listed_sanction_is_quoted_as_a_sentence() -> None:
+    from pipeline.draft.written import key_provisions
+    from pipeline.types import ProvisionFact
+
+    fact = ProvisionFact(
+        ref="x",
+        citation="PP 94/2021 Pasal 9 ayat (2)",
+        text="teguran lisan bagi PNS yang tidak Masuk Kerja selama 3 hari kerja dalam 1 tahun",
+        kind="sanction",
+        sanction="teguran lisan",
+    )
+    assert key_provisions([fact], {"x": 4}, "id") == [
+        "Menurut PP 94/2021 Pasal 9 ayat (2), teguran lisan dijatuhkan bagi PNS yang tidak "
+        "Masuk Kerja selama 3 hari kerja dalam 1 tahun [4]."
+    ]
