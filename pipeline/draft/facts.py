@@ -62,6 +62,13 @@ _ITEM_SANCTION = re.compile(
     r"(?P<cond>[^;]{10,260}?)(?=;|\.\s|\.?\s*$)"
 )
 _SANCTION_CHAPEAU = re.compile(r"hukuman|sanksi|dijatuhkan|dikenai|dikenakan|pidana", re.I)
+#: the name of a sanction itself ("teguran lisan", "penurunan jabatan", "denda")
+_SANCTION_WORD = re.compile(
+    r"teguran|penurunan|pembebasan|pemberhentian|pemotongan|pernyataan tidak puas|denda|"
+    r"pidana|sanksi|hukuman|pencabutan|penundaan",
+    re.I,
+)
+_PART = re.compile(r"\s*\(bagian \d+/\d+\)")
 #: OCR debris ("'t; I ll., I Or. -.7f) A (21"): such a sentence is not quoted
 _NOISE = re.compile(r"[\^|{}\\]|(?:^|\s)[a-zA-Z]{1,2}[.,;'][a-zA-Z.,;']|\s[^\w\s(\"“]{2,}\s")
 _AYAT_MARK = re.compile(r"(?<!ayat )(?<!Ayat )\(\s*(\d{1,2})\s*\)(?!\s*(?:huruf|angka))")
@@ -129,7 +136,7 @@ def provision_facts(item: EvidenceItem) -> list[ProvisionFact]:
                 tail = text[modal.end() : limit.start()]
             action = _words(tail, 24) or None
         mentions = find_actors(text)
-        citation = item.citation
+        citation = _PART.sub("", item.citation)
         if ayat and "ayat" not in citation:
             citation = f"{citation} ayat ({ayat})"
         facts.append(
@@ -162,11 +169,12 @@ def _item_sanctions(item: EvidenceItem) -> list[ProvisionFact]:
         cond = re.sub(r"\s+(?:dan|atau|dan/atau)$", "", cond)
         limit = _LIMIT_RE.search(cond)
         head = text[max(0, match.start() - 1500) : match.start()]
-        if not limit or not _SANCTION_CHAPEAU.search(head) or _NOISE.search(cond):
-            continue
         what = match["what"].strip()
+        named = _SANCTION_CHAPEAU.search(head) or _SANCTION_WORD.match(what)
+        if not limit or not named or _NOISE.search(cond):
+            continue
         ayat = _AYAT_MARK.findall(text[: match.start()])
-        citation = item.citation
+        citation = _PART.sub("", item.citation)
         if ayat and "ayat" not in citation:
             citation = f"{citation} ayat ({ayat[-1]})"
         split = re.search(r"\byang\b", cond)

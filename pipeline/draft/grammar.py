@@ -26,11 +26,11 @@ __all__ = ["MAX_WORDS", "cited_grammar", "valid_sentence"]
 #: only as a thousands separator ("1.000.000"), never "34.1.1.1"
 _WORD = (
     "([a-zA-Z\u00c0-\u024f,;:()%/'\"\u201c\u201d\u2018\u2019&+=\\-\u2013\u2014] "
-    '| [0-9]{1,4} ("." [0-9]{3}){0,4}){1,20}'
+    '| [0-9]{1,4} ("." [0-9]{3}){0,4}){1,16}'
 )
-#: words a sentence may hold after its first letter: a generous cap (a tight one makes a small
-#: model glue words together, "harikerja", rather than end its sentence)
-MAX_WORDS = 70
+#: words a sentence may hold after its first letter; a small model that runs on past it glues
+#: a last word together ("sesuaistandar"), which drafting trims back to the last comma
+MAX_WORDS = 32
 
 
 def cited_grammar(

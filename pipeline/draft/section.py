@@ -24,7 +24,7 @@ from pipeline.draft.templates import SectionSpec, Template
 from pipeline.llm import ChatModel, Message, count_message_tokens, prompt_budget
 from pipeline.settings import Settings
 from pipeline.text.analyzer import Analyzer
-from pipeline.text.markers import extract_markers
+from pipeline.text.markers import MARKER_RE, extract_markers
 from pipeline.text.words import Vocabulary
 from pipeline.types import Verdict
 from pipeline.verify import verify_sentences
@@ -40,6 +40,7 @@ __all__ = [
     "fit_messages",
     "repeats_itself",
     "summary_items",
+    "trim_glued",
 ]
 
 
@@ -146,12 +147,15 @@ def draft_section(
     if sentences and not re.search(r"[.!?\]]\W*$", sentences[-1]):
         truncated = sentences.pop()  # cut off by max_tokens: half a sentence is not a claim
     rejected = []
+    if vocabulary is not None:
+        sentences = [trim_glued(s, vocabulary) for s in sentences]
     for sentence in sentences:
         if cited and (
             not valid_sentence(sentence, len(items))
             or _TALKS_ABOUT_EVIDENCE.search(sentence)
             or repeats_itself(sentence)
             or sentence in section.sentences
+            or len(MARKER_RE.sub("", sentence).split()) < 5  # "PP 94/2021 Pasal 8 dan [3]."
             or (vocabulary is not None and vocabulary.unknown(sentence))
         ):
             rejected.append(sentence)
@@ -197,6 +201,24 @@ def draft_section(
 
 #: "Dalam bukti [3], disebutkan …": a sentence about the evidence, not about the topic
 _TALKS_ABOUT_EVIDENCE = re.compile(r"\b(?:bukti|evidence|fakta|fact)\s*\[\d", re.IGNORECASE)
+
+
+def trim_glued(sentence: str, vocabulary: Vocabulary) -> str:
+    """A sentence that ran to the grammar's word limit often ends in words glued together
+    ("… tidak sesuaistandar,ibilitas [1]."): cut it back to the last comma before the first
+    unknown word, keeping its marker, when at least eight words remain."""
+    match = re.search(r"((?:\s?\[\d+(?:,\s?\d+)*\])+)\.$", sentence)
+    if not match or not vocabulary.unknown(sentence):
+        return sentence
+    body, marker = sentence[: match.start()], match[1].strip()
+    first_bad = min(
+        (m.start() for w in vocabulary.unknown(body) for m in re.finditer(re.escape(w), body)),
+        default=len(body),
+    )
+    cut = body.rfind(",", 0, first_bad)
+    if cut < 0 or len(body[:cut].split()) < 8:
+        return sentence
+    return f"{body[:cut].rstrip()} {marker}."
 
 
 def repeats_itself(sentence: str, n: int = 5) -> bool:

@@ -88,3 +88,19 @@ def test_the_real_model_cannot_write_a_sentence_without_a_valid_marker() -> None
     assert complete, answer
     for sentence in complete:
         assert valid_sentence(sentence.strip(), 2), answer
+
+
+def test_a_sentence_that_ran_into_the_word_limit_is_cut_back_to_its_last_comma() -> None:
+    from pipeline.draft.section import trim_glued
+    from pipeline.text.words import Vocabulary
+
+    vocab = Vocabulary(["PNS yang tidak masuk kerja dijatuhi teguran lisan"])
+    glued = (
+        "PNS yang tidak masuk kerja tanpa alasan yang sah dijatuhi teguran lisan oleh atasan, "
+        "sesuaistandar,ibilitas [2]."
+    )
+    assert trim_glued(glued, vocab) == (
+        "PNS yang tidak masuk kerja tanpa alasan yang sah dijatuhi teguran lisan oleh atasan [2]."
+    )
+    fine = "PNS yang tidak masuk kerja dijatuhi teguran lisan [1]."
+    assert trim_glued(fine, vocab) == fine
