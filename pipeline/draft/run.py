@@ -26,6 +26,7 @@ from pipeline.draft.section import (
     DraftEvent,
     attribute,
     draft_section,
+    recite,
     summary_items,
 )
 from pipeline.draft.shared import SharedEvidence, gather, write_facts_section
@@ -356,6 +357,7 @@ def _run_shared_section(
             # the dictionary is Indonesian: English briefs are not checked word by word
             vocabulary=shared.vocabulary if run.tpl.lang == "id" else None,
         )
+        recite(section, settings, run.embedder)
         if spec.kind == "summary" and is_question(run.topic):
             answer = answer_sentence(
                 run.topic, shared.sheet.provisions, shared.numbers, run.tpl.lang

@@ -38,6 +38,7 @@ __all__ = [
     "attribute",
     "draft_section",
     "fit_messages",
+    "recite",
     "repeats_itself",
     "summary_items",
     "trim_glued",
@@ -300,6 +301,33 @@ def attribute(section: DraftedSection, settings: Settings, embedder: Embedder) -
             section.attributed.add(i)
             attributed.append({"sentence": i + 1, "passage": n, "support": verdict.support})
     section.audit["attributed"] = attributed
+
+
+def recite(section: DraftedSection, settings: Settings, embedder: Embedder) -> None:
+    """A model sentence whose marker points at a fact that does not support it, while another
+    fact alone does ("… 3 hari kerja … teguran lisan [1]" where the rule is [2]), is cited to
+    that fact instead and marked as cited by Pilar (``attributed``)."""
+    if not section.sentences:
+        return
+    evidence = [to_evidence(i) for i in section.items]
+    own = verify_sentences(section.sentences, evidence, settings, embedder, require_markers=True)
+    wrong = [i for i, v in enumerate(own) if v.verdict != "supported"]
+    if not wrong:
+        return
+    bare = [MARKER_RE.sub("", section.sentences[i]).replace(" .", ".").strip() for i in wrong]
+    best = verify_sentences(bare, evidence, settings, embedder, require_markers=False)
+    trial = [
+        attach_markers(b, f"[{v.best_passage}]") if v.best_passage else b
+        for b, v in zip(bare, best, strict=True)
+    ]
+    checked = verify_sentences(trial, evidence, settings, embedder, require_markers=True)
+    moved = []
+    for i, sentence, verdict in zip(wrong, trial, checked, strict=True):
+        if verdict.verdict == "supported":
+            moved.append({"sentence": i + 1, "was": section.sentences[i], "now": sentence})
+            section.sentences[i] = sentence
+            section.attributed.add(i)
+    section.audit["recited"] = moved
 
 
 def summary_items(sections: Sequence[DraftedSection] | Any, k: int) -> list[EvidenceItem]:

@@ -112,13 +112,18 @@ def mark_contradictions(
     verdicts: list[Verdict], groups: Sequence[int] | None = None
 ) -> list[Verdict]:
     """``verdicts`` with a ``contradiction`` reason (and ``unsupported``) on both sentences of
-    each contradicting pair. With ``groups`` (one number per verdict, e.g. its section), only
+    each contradicting pair (on only one when the other is supported by its source and this
+    one is not: the sentence its passage backs is not made doubtful by a wrong one). With ``groups`` (one number per verdict, e.g. its section), only
     pairs from different groups are marked (each group was checked on its own before)."""
     out = list(verdicts)
     for i, j, what in find_contradictions(verdicts):
         if groups is not None and groups[i] == groups[j]:
             continue
-        for me, other in ((i, j), (j, i)):
+        pair = ((i, j), (j, i))
+        good = {k for k in (i, j) if verdicts[k].verdict == "supported"}
+        if len(good) == 1:  # the one its source backs stands; the other carries the conflict
+            pair = tuple(p for p in pair if p[0] not in good)
+        for me, other in pair:
             reason = Reason(
                 code="contradiction",
                 message=f"contradicts \u201c{strip_markers(verdicts[other].claim).strip()[:120]}"

@@ -47,3 +47,27 @@ def test_claims_with_their_own_passages_are_not_one_brief() -> None:
         embedder="hash",
     )
     assert not any("contradiction" in v.codes for v in verdicts)
+
+
+def test_a_sentence_its_source_backs_is_not_marked_by_a_wrong_one() -> None:
+    from pipeline.types import Reason, Verdict
+    from pipeline.verify import mark_contradictions
+
+    SCORES = {"support": 0.9, "similarity": 0.9, "lexical": 0.9, "cited": [1]}
+
+    right = Verdict(
+        claim="PNS yang bolos 3 hari kerja dalam setahun dijatuhi teguran lisan [1].",
+        verdict="supported",
+        best_sentence="a",
+        **SCORES,
+    )
+    wrong = Verdict(
+        claim="PNS yang bolos 9 hari kerja dalam setahun dijatuhi teguran lisan [2].",
+        verdict="unsupported",
+        reasons=[Reason(code="number_mismatch", message="9 is not in the cited passages")],
+        best_sentence="b",
+        **SCORES,
+    )
+    marked = mark_contradictions([right, wrong], groups=[0, 1])
+    assert "contradiction" not in marked[0].codes and marked[0].verdict == "supported"
+    assert "contradiction" in marked[1].codes
