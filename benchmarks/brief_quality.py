@@ -33,6 +33,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from machine import cpu_model  # noqa: E402
 
 from pipeline.draft import draft_brief, load_template  # noqa: E402
 from pipeline.index import Index  # noqa: E402
@@ -54,17 +57,6 @@ TOPICS = [
     "Penyelenggaraan statistik oleh BPS dan kewajiban responden",
     "Pembentukan peraturan perundang-undangan dan hierarkinya",
 ]
-
-
-def cpu_model() -> str:
-    """The CPU model name (``/proc/cpuinfo``), named in every LLM benchmark."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def main() -> None:

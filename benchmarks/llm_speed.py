@@ -30,6 +30,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from machine import cpu_model  # noqa: E402
 
 from pipeline.llm import (  # noqa: E402
     DEFAULT_GGUF_NAME,
@@ -81,13 +84,6 @@ def exact_prompt_tokens(model: LlamaCppChatModel, messages: list[Message]) -> in
         messages=[m.to_dict() for m in messages], max_tokens=1, temperature=0.0
     )
     return int(out["usage"]["prompt_tokens"])
-
-
-def _cpu_model() -> str:
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown"
 
 
 def _llama_build() -> str:
@@ -171,7 +167,7 @@ def main() -> None:
         "median_total_s": median("total_s"),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 0),
         "runs": runs,
-        "cpu": _cpu_model(),
+        "cpu": cpu_model(),
         "llama_cpp_build": _llama_build(),
         "cpu_count": os.cpu_count(),
         "machine": platform.machine(),
