@@ -266,6 +266,12 @@ class LLMSettings(Section):
         "built with its AMX kernels, which crash (ggml-org/llama.cpp#20824); `make install` "
         "builds without them.",
     )
+    fast_grammar: bool = Field(
+        True,
+        description="llamacpp: check a grammar on the 128 likeliest tokens first and on the whole "
+        "vocabulary only when none fits (as llama.cpp's own sampler does); off = llama-cpp-python's "
+        "full check of every token (slower, same constraint).",
+    )
     max_tokens: int = Field(512, description="Tokens generated at most per answer.")
     temperature: float = Field(
         0.2, description="Sampling temperature; 0 = greedy (the same prompt gives the same text)."

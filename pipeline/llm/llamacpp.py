@@ -3,6 +3,7 @@ the part packages, :mod:`pipeline.llm.parts`)."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import MissingDependencyError, ModelFileError
+from pipeline.llm import fastgrammar
 from pipeline.llm.base import (
     Message,
     check_fits,
@@ -112,6 +114,8 @@ class LlamaCppChatModel:
         self.repack = auto if repack is None else repack
         self.load_seconds: float | None = None
         self.last_prompt: dict[str, int] | None = None
+        #: after a constrained answer: tokens sampled and how many needed the whole vocabulary
+        self.last_grammar: dict[str, int] | None = None
 
     def _load(self) -> tuple[Any, threading.Lock]:
         path = self.model_path or default_gguf_path(self.settings.cache_dir)
@@ -168,6 +172,25 @@ class LlamaCppChatModel:
             "grammar": _grammar(grammar) if grammar else None,
         }
 
+    @contextlib.contextmanager
+    def _sampling(self, llama: Any, kwargs: dict[str, Any], grammar: str | None) -> Iterator[None]:
+        """While generating: a grammar checked on the likeliest tokens first
+        (:mod:`pipeline.llm.fastgrammar`) in place of llama-cpp-python's full check."""
+        if not grammar or not self.settings.fast_grammar:
+            yield
+            return
+        kwargs["grammar"] = None
+        stages: list[fastgrammar.GrammarStage] = []
+        llama._init_sampler = functools.partial(fastgrammar.init_sampler, llama, grammar, stages)
+        try:
+            yield
+        finally:
+            del llama._init_sampler
+            self.last_grammar = {
+                "tokens": sum(s.checks for s in stages),
+                "whole_vocabulary": sum(s.full_checks for s in stages),
+            }
+
     def chat(
         self,
         messages: Sequence[Message],
@@ -184,7 +207,8 @@ class LlamaCppChatModel:
         with lock:
             if kwargs["seed"] is not None:
                 llama.set_seed(kwargs["seed"])
-            out = llama.create_chat_completion(**kwargs)
+            with self._sampling(llama, kwargs, grammar):
+                out = llama.create_chat_completion(**kwargs)
         return out["choices"][0]["message"]["content"] or ""
 
     def stream(
@@ -207,11 +231,12 @@ class LlamaCppChatModel:
                 llama.set_seed(kwargs["seed"])
             before = list(llama._input_ids)
             pieces = 0
-            for chunk in llama.create_chat_completion(stream=True, **kwargs):
-                piece = chunk["choices"][0]["delta"].get("content")
-                if piece:
-                    pieces += 1
-                    yield piece
+            with self._sampling(llama, kwargs, grammar):
+                for chunk in llama.create_chat_completion(stream=True, **kwargs):
+                    piece = chunk["choices"][0]["delta"].get("content")
+                    if piece:
+                        pieces += 1
+                        yield piece
             after = list(llama._input_ids)
             reused = next(
                 (i for i, (a, b) in enumerate(zip(before, after, strict=False)) if a != b),

@@ -1,0 +1,1 @@
+"""Tests of pipeline.llm's parts that need a real llama.cpp."""
