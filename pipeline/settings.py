@@ -317,6 +317,14 @@ class DraftSettings(Section):
     cards_per_section: int = Field(
         3, description="Statistics evidence cards at most per section that asks for figures."
     )
+    model_sentences: Literal["verified", "all"] = Field(
+        "verified",
+        description='Briefs with shared evidence: "verified" leaves a model sentence the '
+        "verifier does not find supported out of the brief as it is drafted, and asks the model "
+        "once more when a section keeps none (what is left out is in "
+        'audit.json, and counted at the top of the brief); "all" keeps every valid sentence, '
+        "flagged.",
+    )
     drop_unsupported: bool = Field(
         False, description="Leave unsupported sentences out of the exported text (kept in audit)."
     )

@@ -549,6 +549,9 @@ class BriefSummary(Record):
     weak: int
     unsupported: int
     dropped: int = 0
+    left_out: int = Field(
+        0, description="model sentences left out while drafting: no cited fact supported them"
+    )
     supported_share: float = Field(description="supported / sentences (0 when empty)")
     problems: list[str] = Field(default_factory=list, description="one line per kind of problem")
 

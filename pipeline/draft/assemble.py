@@ -107,7 +107,8 @@ def assemble_brief(
         audit_sections.append(
             {"key": spec.key, "legal_basis": [i.model_dump(mode="json") for i in items]}
         )
-    summary = summarise(sections, lang)
+    left_out = sum(len(d.audit.get("left_out") or ()) for d in drafted.values())
+    summary = summarise(sections, lang, left_out=left_out)
     brief = Brief(
         title=tpl.title.format(topic=topic),
         topic=topic,
@@ -189,8 +190,9 @@ def legal_basis(
     return sorted(items, key=order)
 
 
-def summarise(sections: Sequence[BriefSection], lang: str) -> BriefSummary:
-    """The counts of verdicts and the problems worth a line at the top of the brief."""
+def summarise(sections: Sequence[BriefSection], lang: str, left_out: int = 0) -> BriefSummary:
+    """The counts of verdicts and the problems worth a line at the top of the brief;
+    ``left_out``: model sentences left out while drafting because no fact supported them."""
     notes = NOTES[lang]
     verdicts = [st.verdict for s in sections for st in s.sentences if st.verdict is not None]
     counts = Counter(v.verdict for v in verdicts)
@@ -212,6 +214,8 @@ def summarise(sections: Sequence[BriefSection], lang: str) -> BriefSummary:
     dropped = sum(st.dropped for s in sections for st in s.sentences)
     if dropped:
         problems.append(notes["dropped"].format(n=dropped))
+    if left_out:
+        problems.append(notes["left_out"].format(n=left_out))
     total = len(verdicts)
     return BriefSummary(
         sentences=total,
@@ -219,6 +223,7 @@ def summarise(sections: Sequence[BriefSection], lang: str) -> BriefSummary:
         weak=counts.get("weak", 0),
         unsupported=counts.get("unsupported", 0),
         dropped=dropped,
+        left_out=left_out,
         supported_share=round(counts.get("supported", 0) / total, 4) if total else 0.0,
         problems=problems,
     )

@@ -21,17 +21,19 @@ from pipeline.draft.evidence import (
     select_cards,
     to_evidence,
 )
+from pipeline.draft.notes import NOTES
 from pipeline.draft.section import (
     DraftedSection,
     DraftEvent,
     attribute,
     draft_section,
+    keep_supported,
     recite,
     summary_items,
 )
 from pipeline.draft.shared import SharedEvidence, gather, write_facts_section
 from pipeline.draft.templates import LENGTHS, SectionSpec, Template, load_template, with_length
-from pipeline.draft.written import answer_sentence, is_question
+from pipeline.draft.written import answer_sentence
 from pipeline.embed import MemoEmbedder
 from pipeline.errors import ConfigError
 from pipeline.llm import ChatModel, as_chat_model
@@ -343,22 +345,9 @@ def _run_shared_section(
         if run.audience:
             who = "Pembaca" if run.tpl.lang == "id" else "Audience"
             spec = replace(spec, instruction=f"{spec.instruction} {who}: {run.audience}.".strip())
-        section = draft_section(
-            spec,
-            run.tpl,
-            run.topic,
-            None,
-            shared.copies(),
-            run.chat,
-            settings,
-            run.analyzer,
-            emit,
-            cited=True,
-            # the dictionary is Indonesian: English briefs are not checked word by word
-            vocabulary=shared.vocabulary if run.tpl.lang == "id" else None,
-        )
-        recite(section, settings, run.embedder)
-        if spec.kind == "summary" and is_question(run.topic):
+        section = _model_section(run, spec, emit, settings)
+        # the summary opens with the rule the topic turns on (for a question: its answer)
+        if spec.kind == "summary":
             answer = answer_sentence(
                 run.topic, shared.sheet.provisions, shared.numbers, run.tpl.lang
             )
@@ -368,6 +357,74 @@ def _run_shared_section(
                 section.audit["answer_first"] = answer
     run.drafted[spec.key] = section
     emit(DraftEvent("section_done", spec.key, spec.heading, f"{len(section.sentences)}"))
+    return section
+
+
+def _model_section(
+    run: DraftRun, spec: SectionSpec, emit: Callable[[DraftEvent], None], settings: Settings
+) -> DraftedSection:
+    """A section the model writes from the shared facts. With ``draft.model_sentences =
+    "verified"`` a sentence the verifier does not find supported is left out as the section is
+    drafted, and when none remains the model is asked once more (another seed, more varied
+    sampling); what was left out stays in the audit record."""
+    shared = run.shared
+    assert shared is not None
+
+    def attempt(attempt_settings: Settings) -> DraftedSection:
+        drafted = draft_section(
+            spec,
+            run.tpl,
+            run.topic,
+            None,
+            shared.copies(),
+            run.chat,
+            attempt_settings,
+            run.analyzer,
+            emit,
+            cited=True,
+            # the dictionary is Indonesian: English briefs are not checked word by word
+            vocabulary=shared.vocabulary if run.tpl.lang == "id" else None,
+        )
+        recite(drafted, attempt_settings, run.embedder)
+        return drafted
+
+    section = attempt(settings)
+    if settings.draft.model_sentences != "verified":
+        return section
+    left_out = keep_supported(section, settings, run.embedder)
+    most = max([int(n) for n in re.findall(r"\d+", spec.sentences)] or [1])
+    if not section.sentences:
+        emit(DraftEvent("section", spec.key, f"{spec.heading} ↻"))
+        llm = settings.llm
+        again = settings.model_copy(
+            update={
+                "llm": llm.model_copy(
+                    update={
+                        "seed": (llm.seed or 0) + 1,
+                        "temperature": max(llm.temperature, 0.7),
+                    }
+                )
+            }
+        )
+        second = attempt(again)
+        left_out += keep_supported(second, settings, run.embedder)
+        for i, sentence in enumerate(second.sentences):
+            if len(section.sentences) >= most:
+                break
+            if sentence not in section.sentences:
+                if i in second.attributed:
+                    section.attributed.add(len(section.sentences))
+                section.sentences.append(sentence)
+        section.audit["second_answer"] = second.audit.get("raw_output")
+        for key in ("prompt_tokens", "output_tokens", "seconds"):
+            if isinstance(second.audit.get(key), int | float):
+                section.audit[key] = section.audit.get(key, 0) + second.audit[key]
+        if section.audit.get("prompt_reused_tokens") is not None:
+            reused = second.audit.get("prompt_reused_tokens") or 0
+            section.audit["prompt_reused_tokens"] += reused
+    section.audit["left_out"] = left_out
+    section.audit["sentences"] = list(section.sentences)
+    section.note = None if section.sentences else NOTES[run.tpl.lang]["no_sentences"]
     return section
 
 

@@ -38,6 +38,7 @@ __all__ = [
     "attribute",
     "draft_section",
     "fit_messages",
+    "keep_supported",
     "recite",
     "repeats_itself",
     "summary_items",
@@ -328,6 +329,37 @@ def recite(section: DraftedSection, settings: Settings, embedder: Embedder) -> N
             section.sentences[i] = sentence
             section.attributed.add(i)
     section.audit["recited"] = moved
+
+
+def keep_supported(
+    section: DraftedSection, settings: Settings, embedder: Embedder
+) -> list[dict[str, Any]]:
+    """Leave out the model sentences the verifier does not find supported by the facts they
+    cite; returns them with the verdict and its reasons (for the audit record)."""
+    if not section.sentences:
+        return []
+    evidence = [to_evidence(i) for i in section.items]
+    verdicts = verify_sentences(
+        section.sentences, evidence, settings, embedder, require_markers=True
+    )
+    kept: list[str] = []
+    attributed: set[int] = set()
+    left_out = []
+    for i, (sentence, verdict) in enumerate(zip(section.sentences, verdicts, strict=True)):
+        if verdict.verdict == "supported":
+            if i in section.attributed:
+                attributed.add(len(kept))
+            kept.append(sentence)
+        else:
+            left_out.append(
+                {
+                    "sentence": sentence,
+                    "verdict": verdict.verdict,
+                    "reasons": [r.message for r in verdict.reasons],
+                }
+            )
+    section.sentences, section.attributed = kept, attributed
+    return left_out
 
 
 def summary_items(sections: Sequence[DraftedSection] | Any, k: int) -> list[EvidenceItem]:

@@ -129,7 +129,7 @@ def write_facts_section(
         for figure in shared.sheet.figures[: spec.k or 3]:
             section.sentences += data_sentences(figure, shared.numbers[figure.ref], tpl.lang)
     if not section.sentences:
-        section.note = NOTES[tpl.lang]["no_evidence"]
+        section.note = NOTES[tpl.lang]["no_evidence" if spec.kind == "provisions" else "no_figures"]
     section.audit = {
         "key": spec.key,
         "heading": spec.heading,

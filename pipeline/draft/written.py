@@ -7,6 +7,8 @@ maps an item id to its number) and is verified like any other sentence of the br
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 from collections.abc import Mapping, Sequence
 
@@ -33,24 +35,39 @@ def pick_provisions(
     facts: Sequence[ProvisionFact], topic: str, n: int, analyzer: Analyzer | None = None
 ) -> list[ProvisionFact]:
     """The ``n`` provisions a brief on ``topic`` should state: in-force sentences of at most
-    60 words, ranked by the topic words they share, then by force (a sanction, an obligation or
-    a prohibition before a permission), then by evidence order."""
-    analyzer = analyzer or Analyzer(stem=True)
-    wanted = set(analyzer(topic))
-    scored = []
+    60 words, ranked by the topic words they share, each weighted by how rare it is among the
+    facts ("masuk kerja" tells the provisions apart, "PNS" and "disiplin" do not), with a bonus
+    for each pair of topic words they hold side by side; then by force (a sanction, an
+    obligation or a prohibition before a permission), then by evidence order."""
+    analyzer = analyzer or Analyzer(stem=True, stop="function")
+    wanted = list(dict.fromkeys(analyzer(topic)))
+    pairs = set(itertools.pairwise(wanted))
+    candidates = []
     seen: set[str] = set()
     for i, fact in enumerate(facts):
         if fact.status == "revoked" or len(fact.text.split()) > _MAX_WORDS or fact.text in seen:
             continue
         seen.add(fact.text)
-        overlap = len(wanted & set(analyzer(fact.text)))
+        candidates.append((i, fact, analyzer(fact.text)))
+    df = {w: sum(w in set(tokens) for _, _, tokens in candidates) for w in wanted}
+    scored = []
+    for i, fact, tokens in candidates:
+        held = set(tokens)
+        overlap = sum(math.log(1 + len(candidates) / df[w]) for w in wanted if w in held)
+        overlap += sum(1.0 for pair in itertools.pairwise(tokens) if pair in pairs)
         bonus = 1 if fact.limit or fact.sanction else 0
         scored.append((-(overlap + bonus), -_KIND_WEIGHT[fact.kind], i, fact))
     scored.sort(key=lambda t: t[:3])
     return [t[3] for t in scored[:n]]
 
 
+#: a list item's own number or letter at its start, as printed or as OCR reads it
+#: ("1) ", "2l ", "(21 ", "b. ")
+_ENUMERATOR = re.compile(r"^\s*(?:\d{1,2}[).l]|\(\d{1,2}\)?|[a-z][.)])\s+(?=[A-Za-z])")
+
+
 def _lead(text: str) -> str:
+    text = _ENUMERATOR.sub("", text, count=1)
     first = text.split(" ", 1)[0]
     if first.isupper() or any(ch.isdigit() for ch in first):
         return text  # "PNS …", "UU …": keep the case

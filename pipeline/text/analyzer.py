@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Literal
 
 _EN_STOP = frozenset(
     [
@@ -197,13 +198,74 @@ def stem(word: str) -> str:
     return _stem(word)
 
 
-class Analyzer:
-    """Lower-case word tokens without stop words; numbers kept (``2014``, ``9,36``)."""
+#: function words only: Sastrawi's list also holds content words legal text turns on
+#: ("masuk", "kerja", "hari", "bulan", "lebih", "kurang")
+_FUNCTION_WORDS = frozenset(
+    [
+        "yang",
+        "dan",
+        "di",
+        "ke",
+        "dari",
+        "dalam",
+        "untuk",
+        "pada",
+        "dengan",
+        "atau",
+        "ini",
+        "itu",
+        "adalah",
+        "oleh",
+        "bagi",
+        "sebagai",
+        "serta",
+        "tersebut",
+        "akan",
+        "telah",
+        "sudah",
+        "juga",
+        "secara",
+        "agar",
+        "karena",
+        "maka",
+        "apabila",
+        "jika",
+        "bahwa",
+        "dapat",
+        "para",
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "for",
+        "on",
+        "by",
+        "with",
+        "or",
+        "is",
+        "are",
+        "be",
+        "as",
+        "at",
+        "that",
+        "this",
+    ]
+)
 
-    def __init__(self, stem: bool = False) -> None:
+
+class Analyzer:
+    """Lower-case word tokens without stop words; numbers kept (``2014``, ``9,36``).
+
+    ``stop="function"`` drops function words only (a short list) instead of Sastrawi's 800-word
+    list, which also drops content words such as "masuk kerja"."""
+
+    def __init__(self, stem: bool = False, stop: Literal["full", "function"] = "full") -> None:
         self.stem = stem
         self.name = "id+en-stem" if stem else "id+en"
-        self._stop = _id_stop() | _EN_STOP
+        if stop == "function":
+            self.name += "-function"
+        self._stop = _FUNCTION_WORDS if stop == "function" else _id_stop() | _EN_STOP
 
     def __call__(self, text: str) -> list[str]:
         tokens = [

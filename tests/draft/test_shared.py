@@ -64,7 +64,9 @@ def test_every_section_prompt_starts_with_the_same_evidence(sample_index: Index)
     model = ScriptedChatModel(default_reply="PNS wajib masuk kerja [1].")
     draft_brief(TOPIC, sample_index, model=model, run_dir=False)
     prompts = [p[-1].content for p in model.prompts]
-    assert len(prompts) == 5  # latar belakang, analisis, opsi, rekomendasi, ringkasan
+    # latar belakang, analisis, opsi, rekomendasi, ringkasan (a section asked once more when
+    # its one sentence is left out sends the same prompt again)
+    assert len(set(prompts)) == 5
     evidence = prompts[0].split("BUKTI>>>", 1)[0]
     assert evidence.startswith("<<<BUKTI") and "[1] " in evidence
     assert all(p.startswith(evidence + "BUKTI>>>") for p in prompts)
@@ -75,7 +77,9 @@ def test_a_sentence_without_a_valid_marker_never_reaches_the_brief(sample_index:
     bad = "Topik ini sangat penting. Apakah PNS akan dihukum [1]? PNS wajib masuk kerja [99]."
     good = "PNS wajib masuk kerja dan menaati ketentuan jam kerja [2]."
     model = ScriptedChatModel([bad, good] + [bad, bad] * 4)
-    result = draft_brief(TOPIC, sample_index, model=model, run_dir=False)
+    every = sample_index.settings.model_copy(deep=True)
+    every.draft.model_sentences = "all"  # one answer per section: the grammar rule alone
+    result = draft_brief(TOPIC, sample_index, model=model, run_dir=False, settings=every)
     first = result.run.drafted["latar_belakang"]
     assert first.audit["retried_answer"] == bad  # checked, asked once more
     assert [bare(s) for s in first.sentences] == [bare(good)]  # Pilar may re-cite it
@@ -146,3 +150,40 @@ def test_a_listed_sanction_is_quoted_as_a_sentence() -> None:
         "Menurut PP 94/2021 Pasal 9 ayat (2), teguran lisan dijatuhkan bagi PNS yang tidak "
         "Masuk Kerja selama 3 hari kerja dalam 1 tahun [4]."
     ]
+
+
+def test_a_model_sentence_its_facts_do_not_support_is_left_out_and_the_section_asked_again(
+    sample_index_e5: Index,
+) -> None:
+    """Verified drafting: the sentence with a changed figure never reaches the brief (it is in
+    the audit record and counted at the top), and a section left with none is asked once
+    more."""
+    wrong = "PNS yang tidak masuk kerja selama 9 hari kerja dijatuhi teguran lisan [1]."
+    model = ScriptedChatModel(
+        default_reply="PNS wajib masuk kerja dan menaati ketentuan jam kerja [1]."
+    )
+    result = draft_brief(TOPIC, sample_index_e5, model=model, run_dir=False)
+    shared = result.run.shared
+    n_rule = next(n for n, item in enumerate(shared.items, 1) if "wajib masuk kerja" in item.text)
+    n_tier = next(n for n, item in enumerate(shared.items, 1) if "teguran lisan" in item.text)
+    wrong = wrong.replace("[1]", f"[{n_tier}]")
+    right = f"PNS wajib masuk kerja dan menaati ketentuan jam kerja [{n_rule}]."
+    model = ScriptedChatModel([wrong, right] + [right] * 8)
+    result = draft_brief(TOPIC, sample_index_e5, model=model, run_dir=False)
+    first = result.run.drafted["latar_belakang"]
+    assert [bare(s) for s in first.sentences] == [bare(right)]
+    assert [x["sentence"] for x in first.audit["left_out"]] == [wrong]
+    assert first.audit["left_out"][0]["verdict"] == "unsupported"
+    assert first.audit["second_answer"] == right  # none kept: asked once more
+    texts = [st.text for s in result.brief.sections for st in s.sentences]
+    assert not any("9 hari kerja" in t for t in texts)
+    assert result.brief.summary.left_out == 1
+    assert any("tidak dimuat" in p for p in result.brief.summary.problems)
+
+    # with "all", the same answer keeps the sentence, flagged
+    every = sample_index_e5.settings.model_copy(deep=True)
+    every.draft.model_sentences = "all"
+    model = ScriptedChatModel([f"{wrong} {right}"] + [right] * 8)
+    result = draft_brief(TOPIC, sample_index_e5, model=model, run_dir=False, settings=every)
+    kept = result.brief.sections[1].sentences
+    assert any("9 hari kerja" in s.text and s.verdict.verdict == "unsupported" for s in kept)

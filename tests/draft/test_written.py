@@ -1,0 +1,54 @@
+"""The sentences the facts write alone: which provisions a topic turns on, and how a listed
+provision reads once its list number is gone."""
+
+from __future__ import annotations
+
+from pipeline.draft.written import key_provisions, pick_provisions
+from pipeline.types import ProvisionFact
+
+
+def _fact(ref: str, citation: str, text: str, kind: str = "sanction", **kw) -> ProvisionFact:
+    return ProvisionFact(ref=ref, citation=citation, text=text, kind=kind, **kw)
+
+
+SUPERVISOR = _fact(
+    "a",
+    "PP 94/2021 Pasal 28 ayat (1)",
+    "Atasan langsung yang tidak melakukan pemanggilan terhadap PNS yang diduga melakukan "
+    "Pelanggaran Disiplin dijatuhi Hukuman Disiplin.",
+)
+PROBATION = _fact(
+    "b",
+    "PP 11/2017 Pasal 35",
+    "Calon PNS yang mengundurkan diri pada saat menjalani masa percobaan dikenakan sanksi tidak "
+    "boleh mengikuti seleksi pengadaan PNS.",
+)
+ABSENCE = _fact(
+    "c",
+    "PP 94/2021 Pasal 11 ayat (2)",
+    "1) penurunan jabatan setingkat lebih rendah selama 12 bulan bagi PNS yang tidak Masuk Kerja "
+    "tanpa alasan yang sah secara kumulatif selama 21 sampai dengan 24 hari kerja dalam 1 tahun.",
+    kind="rule",
+)
+
+
+def test_the_provision_on_the_topics_own_words_comes_first() -> None:
+    """ "masuk kerja" tells the provisions apart; "PNS", "disiplin" and "sanksi" do not (the
+    wide stop-word list of retrieval drops "masuk" and "kerja": ranking keeps them)."""
+    topic = "Disiplin pegawai negeri sipil dan sanksi bagi yang tidak masuk kerja"
+    ranked = pick_provisions([SUPERVISOR, PROBATION, ABSENCE], topic, 3)
+    assert ranked[0] is ABSENCE
+    ranked = pick_provisions([SUPERVISOR, PROBATION, ABSENCE], "PNS dalam masa percobaan", 3)
+    assert ranked[0] is PROBATION
+
+
+def test_a_listed_provision_reads_without_its_list_number() -> None:
+    (sentence,) = key_provisions([ABSENCE], {"c": 4}, "id")
+    assert sentence.startswith("Menurut PP 94/2021 Pasal 11 ayat (2), penurunan jabatan setingkat")
+    assert sentence.endswith("dalam 1 tahun [4].")
+    ocr = ABSENCE.model_copy(update={"text": "2l pembebasan dari jabatannya bagi PNS"})
+    assert key_provisions([ocr], {"c": 1}, "id")[0] == (
+        "Menurut PP 94/2021 Pasal 11 ayat (2), pembebasan dari jabatannya bagi PNS [1]."
+    )
+    kept = ABSENCE.model_copy(update={"text": "10 hari kerja adalah batasnya"})
+    assert "ayat (2), 10 hari kerja" in key_provisions([kept], {"c": 1}, "id")[0]
