@@ -12,7 +12,9 @@ defaults), ``k`` evidence chunks per section (8) and the BPS-style province tabl
 (``../shared/data/stats_bps/tidy_province_indicators.csv``) as statistics cards. Reported per
 brief: total seconds, time to the first words on screen (the first streamed text, model or
 fact sheet) and to the model's first token, prompt tokens sent and read (not reused from the
-KV cache), output tokens, decode tokens/s, sentences and their verdicts, empty sections,
+KV cache), output tokens, decode tokens/s, sentences and their verdicts, model sentences left
+out because their facts do not support them (``draft.model_sentences = "verified"``) and
+sections asked a second time, empty sections (and those besides Data dan Tren),
 markers that point nowhere, and the share of words in model sentences that are neither in the
 corpus nor in PySastrawi's dictionary (:class:`pipeline.text.words.Vocabulary`); overall:
 medians, shares, the CPU model and peak RSS. Results: ``results/brief_quality.json``; the briefs in
@@ -146,6 +148,8 @@ def main() -> None:
             "supported": summary.supported,
             "weak": summary.weak,
             "unsupported": summary.unsupported,
+            "left_out": summary.left_out,
+            "second_answers": sum(bool(s.get("second_answer")) for s in sections),
             "attributed": sum(
                 st.attributed for sec in result.brief.sections for st in sec.sentences
             ),
@@ -197,6 +201,12 @@ def main() -> None:
         else None,
         "median_sentences": statistics.median(r["sentences"] for r in runs),
         "briefs_with_empty_sections": sum(bool(r["empty_sections"]) for r in runs),
+        # Data dan Tren when no statistics table in the index matches the topic: said so
+        "briefs_with_an_empty_section_besides_data": sum(
+            bool(set(r["empty_sections"]) - {"data"}) for r in runs
+        ),
+        "left_out": sum(r["left_out"] for r in runs),
+        "second_answers": sum(r["second_answers"] for r in runs),
         "dangling_markers": sum(r["dangling_markers"] for r in runs),
         "unknown_word_share": round(
             sum(r["unknown_words"] for r in runs) / max(1, sum(r["model_words"] for r in runs)), 4

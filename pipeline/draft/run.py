@@ -33,7 +33,7 @@ from pipeline.draft.section import (
 )
 from pipeline.draft.shared import SharedEvidence, gather, write_facts_section
 from pipeline.draft.templates import LENGTHS, SectionSpec, Template, load_template, with_length
-from pipeline.draft.written import answer_sentence
+from pipeline.draft.written import answer_sentence, preamble_sentence
 from pipeline.embed import MemoEmbedder
 from pipeline.errors import ConfigError
 from pipeline.llm import ChatModel, as_chat_model
@@ -333,8 +333,9 @@ def _run_shared_section(
     run: DraftRun, spec: SectionSpec, emit: Callable[[DraftEvent], None], settings: Settings
 ) -> DraftedSection:
     """A section of a brief with shared evidence: written from the fact sheet (provisions,
-    data) or by the model from the numbered facts, every sentence cited by construction; a
-    question topic gets its direct answer first in the summary."""
+    data) or by the model from the numbered facts, every sentence cited by construction, after
+    the section's lead sentence from the facts (the summary: the rule the topic turns on, for a
+    question its direct answer)."""
     shared = run.shared
     assert shared is not None
     if spec.kind in ("provisions", "data"):
@@ -345,28 +346,46 @@ def _run_shared_section(
         if run.audience:
             who = "Pembaca" if run.tpl.lang == "id" else "Audience"
             spec = replace(spec, instruction=f"{spec.instruction} {who}: {run.audience}.".strip())
-        section = _model_section(run, spec, emit, settings)
-        # the summary opens with the rule the topic turns on (for a question: its answer)
-        if spec.kind == "summary":
-            answer = answer_sentence(
-                run.topic, shared.sheet.provisions, shared.numbers, run.tpl.lang
-            )
-            if answer and answer not in section.sentences:
-                section.sentences.insert(0, answer)
-                section.note = None
-                section.audit["answer_first"] = answer
+        lead = _lead_sentence(run, spec)
+        if lead:  # on screen at once, before the model's sentences
+            emit(DraftEvent("token", spec.key, spec.heading, lead + " "))
+        section = _model_section(run, spec, emit, settings, retry=lead is None)
+        if lead and lead not in section.sentences:
+            section.sentences.insert(0, lead)
+            section.attributed = {i + 1 for i in section.attributed}
+            section.note = None
+            section.audit["lead"] = lead
     run.drafted[spec.key] = section
     emit(DraftEvent("section_done", spec.key, spec.heading, f"{len(section.sentences)}"))
     return section
 
 
+def _lead_sentence(run: DraftRun, spec: SectionSpec) -> str | None:
+    """The sentence the facts write before the model's (``lead`` of the section; a summary
+    opens with the rule the topic turns on, for a question its direct answer)."""
+    shared = run.shared
+    assert shared is not None
+    lead = spec.lead or ("rule" if spec.kind == "summary" else None)
+    if lead == "rule":
+        return answer_sentence(run.topic, shared.sheet.provisions, shared.numbers, run.tpl.lang)
+    if lead == "preamble":
+        return preamble_sentence(shared.items, shared.numbers, run.topic, run.tpl.lang)
+    return None
+
+
 def _model_section(
-    run: DraftRun, spec: SectionSpec, emit: Callable[[DraftEvent], None], settings: Settings
+    run: DraftRun,
+    spec: SectionSpec,
+    emit: Callable[[DraftEvent], None],
+    settings: Settings,
+    *,
+    retry: bool = True,
 ) -> DraftedSection:
     """A section the model writes from the shared facts. With ``draft.model_sentences =
     "verified"`` a sentence the verifier does not find supported is left out as the section is
-    drafted, and when none remains the model is asked once more (another seed, more varied
-    sampling); what was left out stays in the audit record."""
+    drafted, and when none remains (and ``retry``: the section has no lead sentence from the
+    facts) the model is asked once more (another seed, more varied sampling); what was left out
+    stays in the audit record."""
     shared = run.shared
     assert shared is not None
 
@@ -393,7 +412,7 @@ def _model_section(
         return section
     left_out = keep_supported(section, settings, run.embedder)
     most = max([int(n) for n in re.findall(r"\d+", spec.sentences)] or [1])
-    if not section.sentences:
+    if not section.sentences and retry:
         emit(DraftEvent("section", spec.key, f"{spec.heading} ↻"))
         llm = settings.llm
         again = settings.model_copy(

@@ -93,6 +93,10 @@ def gather(
     with_facts = {f.ref for f in sheet.provisions}
     ranked = [i for i in found if i.id in with_facts] + [i for i in found if i.id not in with_facts]
     chunks = ranked[: settings.draft.shared_passages]
+    if any(s.lead == "preamble" for s in tpl.sections):
+        preamble = _preamble(index, chunks, with_facts, topic, filters)
+        if preamble is not None:
+            chunks.append(preamble)
     chosen_cards: list[EvidenceCard] = []
     if cards and any(s.stats or s.kind == "data" for s in tpl.sections):
         # the indicators the topic names; when it names none, the cards of the region the
@@ -114,6 +118,23 @@ def gather(
         facts = by_ref.get(item.id)
         item.shown = " ".join(facts[:3]) if facts else _short(clean_provision(item.text), 40)
     return SharedEvidence(items, sheet)
+
+
+def _preamble(
+    index: Index,
+    chunks: list[EvidenceItem],
+    with_facts: set[str],
+    topic: str,
+    filters: dict[str, Any] | None,
+) -> EvidenceItem | None:
+    """The Menimbang of the main regulation (the first passage with facts), when the
+    evidence does not hold it yet."""
+    main = next((i.doc_id for i in chunks if i.id in with_facts and i.doc_id), None)
+    if main is None or any(i.doc_id == main and i.citation.endswith(" Menimbang") for i in chunks):
+        return None
+    wanted = {**(filters or {}), "doc_id": [main], "kind": ["preamble"]}
+    found = retrieve_items(index, topic, 1, wanted)
+    return found[0] if found else None
 
 
 def write_facts_section(

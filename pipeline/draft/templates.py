@@ -60,6 +60,14 @@ class SectionSpec:
     stats: bool = False
     #: words the first sentences open with, in order (shared evidence; kept by the grammar)
     starts: tuple[str, ...] = ()
+    #: shared evidence: a sentence the facts write before the model's, ``"rule"`` (the
+    #: provision the topic turns on; for a question its answer) or ``"preamble"`` (why the
+    #: main regulation was made, from its Menimbang); a summary section defaults to ``"rule"``
+    lead: str | None = None
+
+
+#: the lead sentences a section may open with (see :attr:`SectionSpec.lead`)
+LEADS = ("rule", "preamble")
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +182,8 @@ def read_template(path: Path) -> Template:
             starts = raw.get("starts", ())
             if not isinstance(starts, list | tuple) or not all(isinstance(x, str) for x in starts):
                 raise ValueError(f"starts of {raw.get('key')} must be a list of strings")
+            if raw.get("lead") not in (None, *LEADS):
+                raise ValueError(f"lead of {raw.get('key')} must be one of {LEADS}")
             spec = SectionSpec(**{**raw, "kind": kind, "starts": tuple(starts)})
             _check_placeholders(spec.query, ("topic",), f"query of {spec.key}")
             sections.append(spec)

@@ -12,10 +12,18 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 
+from pipeline.draft.evidence import EvidenceItem
 from pipeline.text.analyzer import Analyzer
 from pipeline.types import FigureFact, ProvisionFact
 
-__all__ = ["answer_sentence", "data_sentences", "is_question", "key_provisions", "pick_provisions"]
+__all__ = [
+    "answer_sentence",
+    "data_sentences",
+    "is_question",
+    "key_provisions",
+    "pick_provisions",
+    "preamble_sentence",
+]
 
 _QUESTION = re.compile(
     r"\?\s*$|^\s*(?:apakah|apa|berapa|bagaimana|siapa|kapan|mengapa|kenapa|di\s*mana|"
@@ -105,6 +113,41 @@ def answer_sentence(
     if not best or best[0].ref not in numbers:
         return None
     return key_provisions(best, numbers, lang)[0]
+
+
+#: where a consideration of a Menimbang starts ("a. bahwa …", "bahwa …")
+_BAHWA = re.compile(r"(?:^|[\s;])(?:[a-z]\.\s+)?bahwa\s+", re.IGNORECASE)
+_PREAMBLE_WORDS = 45
+
+
+def preamble_sentence(
+    items: Sequence[EvidenceItem], numbers: Mapping[str, int], topic: str, lang: str
+) -> str | None:
+    """Why the main regulation was made: the consideration of its Menimbang (among ``items``)
+    that shares most words with ``topic``, in its own words, cited; ``None`` without one."""
+    item = next((i for i in items if i.citation.endswith(" Menimbang")), None)
+    if item is None or item.id not in numbers:
+        return None
+    text = re.sub(r"^\s*Menimbang\s*:?\s*", "", item.text)
+    clauses = []
+    for clause in _BAHWA.split(text):
+        words = clause.strip(" ;,.").split()
+        if len(words) > _PREAMBLE_WORDS:
+            cut = " ".join(words[:_PREAMBLE_WORDS]).rfind(",")
+            words = " ".join(words[:_PREAMBLE_WORDS])[:cut].split() if cut > 0 else []
+        if len(words) >= 8:
+            clauses.append(" ".join(words).rstrip(" ,;"))
+    if not clauses:
+        return None
+    analyzer = Analyzer(stem=True, stop="function")
+    wanted = set(analyzer(topic))
+    best = max(clauses, key=lambda c: (len(wanted & set(analyzer(c))), -clauses.index(c)))
+    label = item.citation.removesuffix(" Menimbang")
+    lead = (
+        f"Menurut konsiderans {label}" if lang == "id" else f"The preamble of {label} states that"
+    )
+    sep = ", " if lang == "id" else " "
+    return _cite(f"{lead}{sep}{best}", numbers[item.id])
 
 
 _TREND = {

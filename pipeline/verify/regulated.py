@@ -5,7 +5,9 @@ is poor advice when PP 61/2010, which is exactly that, is in force and in the in
 that calls for a regulation (menetapkan / menyusun / membentuk / menerbitkan …; issue / enact /
 adopt / draft …) of a kind (UU, PP, Perpres, Permen, Perda) on a subject is compared with the
 regulations of that kind in the index: when most words of its subject are in one's ``tentang``,
-the sentence is flagged, citing the existing regulation.
+the sentence is flagged, citing the existing regulation. A sentence that quotes a preamble
+("Menurut konsiderans PP 94/2021, … perlu menetapkan …") states why that regulation was made
+and is not flagged.
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ _CALL = re.compile(
     r"(?P<subject>[^.;]*)",
     re.IGNORECASE,
 )
+#: a quoted preamble says why the regulation itself was made ("… perlu menetapkan PP …")
+_QUOTES_PREAMBLE = re.compile(r"\s*(?:Menurut konsiderans|The preamble of)\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]{2,}", re.UNICODE)
 _SMALL = frozenset({"dan", "atau", "yang", "the", "of", "and", "on", "for", "a", "an", "tentang"})
 
@@ -60,7 +64,7 @@ def check_already_regulated(claim: str, documents: Sequence[Mapping[str, Any]]) 
     (rows of :meth:`pipeline.index.Index.documents`: ``jenis``, ``nomor``, ``tahun``,
     ``tentang``, ``status``) already is."""
     call = _CALL.search(claim)
-    if not call:
+    if not call or _QUOTES_PREAMBLE.match(claim):
         return []
     kind = _KIND.get(re.sub(r"\s+", " ", call["kind"].lower()))
     wanted = _words(re.sub(r"\[\d[^\]]*\]", " ", call["subject"]))

@@ -18,6 +18,11 @@ def bare(sentence: str) -> str:
     return MARKER_RE.sub("", sentence).strip()
 
 
+def by_model(section) -> list[str]:
+    """A drafted section's sentences without the lead sentence the facts wrote."""
+    return [s for s in section.sentences if s != section.audit.get("lead")]
+
+
 def sections_of(result) -> dict[str, list]:
     return {s.key: s.sentences for s in result.brief.sections}
 
@@ -82,7 +87,7 @@ def test_a_sentence_without_a_valid_marker_never_reaches_the_brief(sample_index:
     result = draft_brief(TOPIC, sample_index, model=model, run_dir=False, settings=every)
     first = result.run.drafted["latar_belakang"]
     assert first.audit["retried_answer"] == bad  # checked, asked once more
-    assert [bare(s) for s in first.sentences] == [bare(good)]  # Pilar may re-cite it
+    assert [bare(s) for s in by_model(first)] == [bare(good)]  # Pilar may re-cite it
     for key in ("analisis", "opsi", "rekomendasi"):
         section = result.run.drafted[key]
         assert section.sentences == []  # both answers broke the rule: nothing kept
@@ -131,7 +136,7 @@ def test_a_sentence_with_a_word_that_does_not_exist_is_left_out(sample_index: In
     model = ScriptedChatModel(default_reply=f"{made_up} {real}")
     result = draft_brief(TOPIC, sample_index, model=model, run_dir=False)
     section = result.run.drafted["latar_belakang"]
-    assert [bare(s) for s in section.sentences] == [bare(real)]
+    assert [bare(s) for s in by_model(section)] == [bare(real)]
     assert section.audit["rejected_sentences"] == [made_up]
 
 
@@ -168,13 +173,15 @@ def test_a_model_sentence_its_facts_do_not_support_is_left_out_and_the_section_a
     n_tier = next(n for n, item in enumerate(shared.items, 1) if "teguran lisan" in item.text)
     wrong = wrong.replace("[1]", f"[{n_tier}]")
     right = f"PNS wajib masuk kerja dan menaati ketentuan jam kerja [{n_rule}]."
-    model = ScriptedChatModel([wrong, right] + [right] * 8)
+    # latar belakang, then analisis (no lead sentence from the facts) twice, then the rest
+    model = ScriptedChatModel([right, wrong, right] + [right] * 8)
     result = draft_brief(TOPIC, sample_index_e5, model=model, run_dir=False)
-    first = result.run.drafted["latar_belakang"]
-    assert [bare(s) for s in first.sentences] == [bare(right)]
-    assert [x["sentence"] for x in first.audit["left_out"]] == [wrong]
-    assert first.audit["left_out"][0]["verdict"] == "unsupported"
-    assert first.audit["second_answer"] == right  # none kept: asked once more
+    analysis = result.run.drafted["analisis"]
+    assert [bare(s) for s in by_model(analysis)] == [bare(right)]
+    assert [x["sentence"] for x in analysis.audit["left_out"]] == [wrong]
+    assert analysis.audit["left_out"][0]["verdict"] == "unsupported"
+    assert analysis.audit["second_answer"] == right  # none kept: asked once more
+    assert "second_answer" not in result.run.drafted["latar_belakang"].audit
     texts = [st.text for s in result.brief.sections for st in s.sentences]
     assert not any("9 hari kerja" in t for t in texts)
     assert result.brief.summary.left_out == 1
@@ -183,7 +190,21 @@ def test_a_model_sentence_its_facts_do_not_support_is_left_out_and_the_section_a
     # with "all", the same answer keeps the sentence, flagged
     every = sample_index_e5.settings.model_copy(deep=True)
     every.draft.model_sentences = "all"
-    model = ScriptedChatModel([f"{wrong} {right}"] + [right] * 8)
+    model = ScriptedChatModel([right, f"{wrong} {right}"] + [right] * 8)
     result = draft_brief(TOPIC, sample_index_e5, model=model, run_dir=False, settings=every)
-    kept = result.brief.sections[1].sentences
+    kept = sections_of(result)["analisis"]
     assert any("9 hari kerja" in s.text and s.verdict.verdict == "unsupported" for s in kept)
+
+
+def test_latar_belakang_opens_with_why_the_regulation_was_made(sample_index_e5: Index) -> None:
+    """The Menimbang of the main regulation is fetched into the evidence and quoted first, and
+    the verifier finds it supported; the model's sentences follow it."""
+    model = ScriptedChatModel(
+        default_reply="PNS wajib masuk kerja dan menaati ketentuan jam kerja [1]."
+    )
+    result = draft_brief(TOPIC, sample_index_e5, model=model, run_dir=False)
+    background = sections_of(result)["latar_belakang"]
+    assert background[0].text.startswith("Menurut konsiderans PP 94/2021, "), background[0].text
+    assert background[0].verdict.verdict == "supported", background[0].verdict.codes
+    n = extract_markers(background[0].text)[0]
+    assert result.brief.references[n - 1].citation == "PP 94/2021 Menimbang"

@@ -52,3 +52,32 @@ def test_a_listed_provision_reads_without_its_list_number() -> None:
     )
     kept = ABSENCE.model_copy(update={"text": "10 hari kerja adalah batasnya"})
     assert "ayat (2), 10 hari kerja" in key_provisions([kept], {"c": 1}, "id")[0]
+
+
+def test_the_preamble_gives_the_consideration_closest_to_the_topic() -> None:
+    from pipeline.draft.evidence import EvidenceItem
+    from pipeline.draft.written import preamble_sentence
+
+    item = EvidenceItem(
+        kind="chunk",
+        id="m",
+        citation="PP 94/2021 Menimbang",
+        full_citation="Peraturan Pemerintah Nomor 94 Tahun 2021 Menimbang",
+        text=(
+            "Menimbang: a. bahwa untuk menjamin tata tertib dan kelancaran tugas, PNS wajib "
+            "menaati disiplin; b. bahwa Peraturan Pemerintah Nomor 53 Tahun 2010 tentang "
+            "Disiplin Pegawai Negeri Sipil sudah tidak sesuai dengan perkembangan hukum dan "
+            "kebutuhan manajemen ASN sehingga perlu diganti;"
+        ),
+    )
+    sentence = preamble_sentence([item], {"m": 3}, "PP 53/2010 diganti", "id")
+    assert sentence == (
+        "Menurut konsiderans PP 94/2021, Peraturan Pemerintah Nomor 53 Tahun 2010 tentang "
+        "Disiplin Pegawai Negeri Sipil sudah tidak sesuai dengan perkembangan hukum dan "
+        "kebutuhan manajemen ASN sehingga perlu diganti [3]."
+    )
+    first = preamble_sentence([item], {"m": 3}, "tata tertib PNS", "en")
+    assert first is not None and first.startswith(
+        "The preamble of PP 94/2021 states that untuk menjamin tata tertib"
+    )
+    assert preamble_sentence([item], {}, "disiplin", "id") is None  # not among the facts

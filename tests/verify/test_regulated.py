@@ -45,6 +45,12 @@ def test_a_call_for_a_regulation_the_index_holds_is_flagged(claim: str) -> None:
         # another kind of regulation
         "Presiden perlu menetapkan Peraturan Presiden tentang Pelaksanaan Undang-Undang Nomor 14 Tahun 2008.",
         "PP 61/2010 mengatur pelaksanaan keterbukaan informasi publik.",
+        # a preamble quoted: why the regulation itself was made, not a call for a new one
+        "Menurut konsiderans PP 61/2010, untuk melaksanakan Undang-Undang Nomor 14 Tahun 2008, "
+        "perlu menetapkan Peraturan Pemerintah tentang Pelaksanaan Undang-Undang Nomor 14 Tahun "
+        "2008 [2].",
+        "The preamble of PP 61/2010 states that it is necessary to issue a Government Regulation "
+        "on the Implementation of Law Number 14 of 2008 [2].",
     ],
 )
 def test_other_sentences_are_not_flagged(claim: str) -> None:
