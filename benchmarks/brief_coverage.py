@@ -49,8 +49,16 @@ CACHE = ROOT / "benchmarks" / ".cache"
 SETS = {"heldout": "regulations_qa_heldout", "dev": "regulations_qa"}
 
 
+#: an amount the answer turns on: a number with its unit ("7 (tujuh) hari kerja", "20%")
+_AMOUNT = re.compile(
+    r"(?<![\w/.,])(\d{1,3}(?:[.,]\d+)?)\s*(?:\([^)]{2,30}\)\s*)?"
+    r"(?=hari|bulan|tahun|minggu|jam|persen|%|orang|kali|days?|months?|years?|percent)",
+    re.IGNORECASE,
+)
+
+
 def gold_numbers(evidence: Path) -> dict[str, set[str]]:
-    """The numbers in each question's answer quotes (no years, no Pasal numbers)."""
+    """The amounts in each question's answer quotes (a number with its unit)."""
     out: dict[str, set[str]] = {}
     current = None
     for line in evidence.read_text(encoding="utf-8").splitlines():
@@ -60,8 +68,7 @@ def gold_numbers(evidence: Path) -> dict[str, set[str]]:
             out[current] = set()
         elif current and line.startswith("- "):
             quote = line.split(":", 1)[-1]
-            numbers = re.findall(r"(?<![\w/.,])\d{1,3}(?:[.,]\d+)?(?![\w/])", quote)
-            out[current] |= {n for n in numbers if not re.fullmatch(r"(19|20)\d\d", n)}
+            out[current] |= set(_AMOUNT.findall(quote))
     return out
 
 

@@ -44,6 +44,13 @@ _PARTIAL = re.compile(
 _LEAD = re.compile(
     r"\b(?:melalui|dengan|lewat|oleh|kepada|berupa|through|by|via|with|to)\s+", re.IGNORECASE
 )
+#: who says it, not what is said: "Menurut PP 94/2021 Pasal 3," / "The preamble of UU 1/2022
+#: states that" opens a sentence without being one of its list items
+_ATTRIBUTION = re.compile(
+    r"^\s*(?:(?:Menurut|Berdasarkan|Sesuai\s+dengan|Under|According\s+to)\s+[^,]{1,80},\s*|"
+    r"The\s+preamble\s+of\s+[^,]{1,40}?\s+states\s+that\s+)",
+    re.IGNORECASE,
+)
 _CONJ = re.compile(r"\s*\b(?:dan/atau|and/or|dan|atau|serta|and|or|as\s+well\s+as)\b\s*", re.I)
 _TAIL = re.compile(r"[\s;,.]*(?:\b(?:dan/atau|dan|atau|serta|and/or|and|or)\s*)?[\s;,.]*$", re.I)
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
@@ -139,7 +146,7 @@ def list_lengths(text: str) -> set[int]:
 def claim_items(text: str) -> tuple[list[str], bool, bool]:
     """(the items a sentence lists, whether it presents them as complete, whether a cue word
     opens the list, so that its first item is an item and not the sentence's subject)."""
-    text = strip_markers(text).strip().rstrip(".")
+    text = _ATTRIBUTION.sub("", strip_markers(text).strip().rstrip("."), count=1)
     comma = text.find(",")
     cues = [
         c

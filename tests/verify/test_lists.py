@@ -96,3 +96,24 @@ def test_the_list_starts_after_its_lead_word_or_a_cue_after_a_comma(claim: str) 
         "penyelamatan dan pemulihan",
     ]
     assert check_lists(claim, passage, 1) == []
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Menurut konsiderans UU 14/2008, keterbukaan informasi publik merupakan sarana dalam "
+        "mengoptimalkan pengawasan publik terhadap penyelenggaraan negara dan Badan Publik "
+        "lainnya dan segala sesuatu yang berakibat pada kepentingan publik [1].",
+        "The preamble of UU 14/2008 states that keterbukaan informasi publik merupakan sarana "
+        "dalam mengoptimalkan pengawasan publik terhadap penyelenggaraan negara dan Badan Publik "
+        "lainnya dan segala sesuatu yang berakibat pada kepentingan publik [1].",
+    ],
+)
+def test_who_says_it_is_not_an_item_of_the_list(claim: str) -> None:
+    passage = (
+        "Menimbang: c. bahwa keterbukaan informasi publik merupakan sarana dalam mengoptimalkan "
+        "pengawasan publik terhadap penyelenggaraan negara dan Badan Publik lainnya dan segala "
+        "sesuatu yang berakibat pada kepentingan publik;"
+    )
+    assert not any("Menurut" in i or "preamble" in i for i in claim_items(claim)[0])
+    assert check_lists(claim, passage, 1) == []
