@@ -36,6 +36,8 @@ QA = ROOT / "benchmarks" / "data" / "regulations_qa.jsonl"
 HELDOUT = ROOT / "benchmarks" / "data" / "regulations_qa_heldout.jsonl"
 # a second blind set, sealed: run once, to confirm the next retrieval decision (data/README.md)
 BLIND2 = ROOT / "benchmarks" / "data" / "regulations_qa_blind2.jsonl"
+# a third blind set, sealed for the round after BLIND2 is spent (data/README.md)
+BLIND3 = ROOT / "benchmarks" / "data" / "regulations_qa_blind3.jsonl"
 
 
 # --------------------------------------------------------------------------- question sets
@@ -246,6 +248,8 @@ def main() -> None:
             spec = regulation_set(args.shared, HELDOUT)
         elif name == "regulations_blind2":
             spec = regulation_set(args.shared, BLIND2)
+        elif name == "regulations_blind3":
+            spec = regulation_set(args.shared, BLIND3)
         else:
             spec = beir_set(args.shared, "facqa_id" if name == "facqa" else "scifact_train")
         judged = {cid.lower() for rel in spec["qrels"].values() for cid in rel}
