@@ -64,7 +64,14 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def app_url(home: Path) -> Iterator[str]:
     proc, url = start_app(
-        home, {"PILAR_LLM__BACKEND": "scripted", "PILAR_LLM__MODEL": str(home / "reply.txt")}
+        home,
+        {
+            "PILAR_LLM__BACKEND": "scripted",
+            "PILAR_LLM__MODEL": str(home / "reply.txt"),
+            # every model sentence stays, flagged: the page must show an unsupported one
+            # (with "verified", the default, the 999 sentence would be left out)
+            "PILAR_DRAFT__MODEL_SENTENCES": "all",
+        },
     )
     yield url
     proc.terminate()

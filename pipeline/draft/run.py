@@ -29,6 +29,7 @@ from pipeline.draft.section import (
     draft_section,
     keep_supported,
     recite,
+    renumber_openers,
     summary_items,
 )
 from pipeline.draft.shared import SharedEvidence, gather, write_facts_section
@@ -442,6 +443,8 @@ def _model_section(
             reused = second.audit.get("prompt_reused_tokens") or 0
             section.audit["prompt_reused_tokens"] += reused
     section.audit["left_out"] = left_out
+    if left_out and len(spec.starts) > 1:
+        section.sentences = renumber_openers(section.sentences, spec.starts)
     section.audit["sentences"] = list(section.sentences)
     section.note = None if section.sentences else NOTES[run.tpl.lang]["no_sentences"]
     return section

@@ -40,6 +40,7 @@ __all__ = [
     "fit_messages",
     "keep_supported",
     "recite",
+    "renumber_openers",
     "repeats_itself",
     "summary_items",
     "trim_glued",
@@ -360,6 +361,19 @@ def keep_supported(
             )
     section.sentences, section.attributed = kept, attributed
     return left_out
+
+
+def renumber_openers(sentences: Sequence[str], starts: Sequence[str]) -> list[str]:
+    """The openers of the sentences that kept one, in order again once some were left out:
+    "Opsi kedua adalah …" left alone becomes "Opsi pertama adalah …"."""
+    out, used = [], 0
+    for sentence in sentences:
+        own = next((s for s in starts if sentence.startswith(s.strip() + " ")), None)
+        if own is not None and used < len(starts):
+            sentence = starts[used].strip() + sentence[len(own.strip()) :]
+            used += 1
+        out.append(sentence)
+    return out
 
 
 def summary_items(sections: Sequence[DraftedSection] | Any, k: int) -> list[EvidenceItem]:

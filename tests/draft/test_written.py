@@ -81,3 +81,14 @@ def test_the_preamble_gives_the_consideration_closest_to_the_topic() -> None:
         "The preamble of PP 94/2021 states that untuk menjamin tata tertib"
     )
     assert preamble_sentence([item], {}, "disiplin", "id") is None  # not among the facts
+
+
+def test_an_option_left_alone_is_numbered_first() -> None:
+    from pipeline.draft.section import renumber_openers
+
+    starts = ["Opsi pertama adalah", "Opsi kedua adalah"]
+    assert renumber_openers(["Opsi kedua adalah menegakkan Pasal 3 [1]."], starts) == [
+        "Opsi pertama adalah menegakkan Pasal 3 [1]."
+    ]
+    both = ["Opsi pertama adalah A [1].", "Opsi kedua adalah B [2].", "Lalu C [3]."]
+    assert renumber_openers(both, starts) == both
