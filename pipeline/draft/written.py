@@ -150,9 +150,24 @@ def preamble_sentence(
     return _cite(f"{lead}{sep}{best}", numbers[item.id])
 
 
-_TREND = {
-    "id": {"rising": "naik", "falling": "turun", "flat": "tetap"},
-    "en": {"rising": "rose", "falling": "fell", "flat": "stayed flat"},
+#: the sentences of a statistics fact, per language (one table: the wording lives here only)
+_FIGURE_PHRASES = {
+    "id": {
+        "value": "{indicator} di {region} pada {period} sebesar {value}{unit}",
+        "trend": "{indicator} di {region} {verb} {change} dari {start} pada {change_from} "
+        "menjadi {value} pada {period}",
+        "rank": "{indicator} {region} berada di peringkat {rank} dari {rank_of} provinsi",
+        "national": "{indicator} nasional pada {period} sebesar {national}{unit}",
+        "verbs": {"rising": "naik", "falling": "turun", "flat": "tetap", None: "berubah"},
+    },
+    "en": {
+        "value": "{indicator} in {region} was {value}{unit} in {period}",
+        "trend": "{indicator} in {region} {verb} by {change} from {start} in {change_from} to "
+        "{value} in {period}",
+        "rank": "On {indicator}, {region} ranks {rank} of {rank_of} provinces",
+        "national": "The national {indicator} for {period} was {national}{unit}",
+        "verbs": {"rising": "rose", "falling": "fell", "flat": "stayed flat", None: "changed"},
+    },
 }
 
 
@@ -163,42 +178,20 @@ def _fmt(value: float) -> str:
 def data_sentences(figure: FigureFact, n: int, lang: str) -> list[str]:
     """The cited sentences of one statistics fact: the latest value, the trend since the first
     comparable year, the rank among peers and the national figure."""
-    unit = f" {figure.unit}" if figure.unit and figure.unit not in ("indeks", "index") else ""
-    region = figure.region.title() if figure.region.isupper() else figure.region
-    out = []
-    if lang == "id":
-        out.append(
-            f"{figure.indicator} di {region} pada {figure.period} sebesar {figure.value}{unit}"
-        )
-        if figure.change is not None and figure.change_from and figure.start:
-            verb = _TREND["id"].get(figure.trend, "berubah")
-            out.append(
-                f"{figure.indicator} di {region} {verb} {_fmt(figure.change)} dari {figure.start} "
-                f"pada {figure.change_from} menjadi {figure.value} pada {figure.period}"
-            )
-        if figure.rank and figure.rank_of:
-            out.append(
-                f"{figure.indicator} {region} berada di peringkat {figure.rank} dari "
-                f"{figure.rank_of} provinsi"
-            )
-        if figure.national:
-            out.append(
-                f"{figure.indicator} nasional pada {figure.period} sebesar {figure.national}{unit}"
-            )
-    else:
-        out.append(f"{figure.indicator} in {region} was {figure.value}{unit} in {figure.period}")
-        if figure.change is not None and figure.change_from and figure.start:
-            verb = _TREND["en"].get(figure.trend, "changed")
-            out.append(
-                f"{figure.indicator} in {region} {verb} by {_fmt(figure.change)} from "
-                f"{figure.start} in {figure.change_from} to {figure.value} in {figure.period}"
-            )
-        if figure.rank and figure.rank_of:
-            out.append(
-                f"On {figure.indicator}, {region} ranks {figure.rank} of {figure.rank_of} provinces"
-            )
-        if figure.national:
-            out.append(
-                f"The national {figure.indicator} for {figure.period} was {figure.national}{unit}"
-            )
+    phrases = _FIGURE_PHRASES[lang]
+    verbs = phrases["verbs"]
+    fields = {
+        **figure.model_dump(),
+        "unit": f" {figure.unit}" if figure.unit and figure.unit not in ("indeks", "index") else "",
+        "region": figure.region.title() if figure.region.isupper() else figure.region,
+        "change": _fmt(figure.change) if figure.change is not None else "",
+        "verb": verbs.get(figure.trend, verbs[None]),
+    }
+    out = [phrases["value"].format(**fields)]
+    if figure.change is not None and figure.change_from and figure.start:
+        out.append(phrases["trend"].format(**fields))
+    if figure.rank and figure.rank_of:
+        out.append(phrases["rank"].format(**fields))
+    if figure.national:
+        out.append(phrases["national"].format(**fields))
     return [_cite(s, n) for s in out]

@@ -156,48 +156,6 @@ _KEEP = frozenset(
 _TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+", re.UNICODE)
 
 
-@functools.lru_cache(maxsize=1)
-def _id_stop() -> frozenset[str]:
-    try:
-        from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
-
-        words = set(StopWordRemoverFactory().get_stop_words())
-    except ImportError:  # the list is a nicety, not a requirement
-        words = {
-            "yang",
-            "dan",
-            "di",
-            "ke",
-            "dari",
-            "dalam",
-            "untuk",
-            "pada",
-            "dengan",
-            "atau",
-            "ini",
-            "itu",
-            "adalah",
-        }
-    return frozenset(words - _KEEP)
-
-
-@functools.lru_cache(maxsize=1)
-def _stemmer():
-    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
-
-    return StemmerFactory().create_stemmer()
-
-
-@functools.lru_cache(maxsize=200_000)
-def _stem(word: str) -> str:
-    return _stemmer().stem(word) or word
-
-
-def stem(word: str) -> str:
-    """The Sastrawi stem of an Indonesian word (cached); the word itself when it has none."""
-    return _stem(word)
-
-
 #: function words only: Sastrawi's list also holds content words legal text turns on
 #: ("masuk", "kerja", "hari", "bulan", "lebih", "kurang")
 _FUNCTION_WORDS = frozenset(
@@ -252,6 +210,34 @@ _FUNCTION_WORDS = frozenset(
         "this",
     ]
 )
+
+
+@functools.lru_cache(maxsize=1)
+def _id_stop() -> frozenset[str]:
+    try:
+        from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
+
+        words = set(StopWordRemoverFactory().get_stop_words())
+    except ImportError:  # the list is a nicety, not a requirement
+        words = set(_FUNCTION_WORDS)
+    return frozenset(words - _KEEP)
+
+
+@functools.lru_cache(maxsize=1)
+def _stemmer():
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    return StemmerFactory().create_stemmer()
+
+
+@functools.lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    return _stemmer().stem(word) or word
+
+
+def stem(word: str) -> str:
+    """The Sastrawi stem of an Indonesian word (cached); the word itself when it has none."""
+    return _stem(word)
 
 
 class Analyzer:
