@@ -22,7 +22,8 @@ from pipeline.legal import changed_pasal, split_changes
 from pipeline.settings import ChunkSettings
 from pipeline.types import Chunk, ChunkKind, Document, Pasal, Regulation, Table
 
-CHUNKER_VERSION = "3"
+#: 4: an amending law's changes whose number OCR lost are split apart (``split_changes``)
+CHUNKER_VERSION = "4"
 _CUKUP_JELAS = re.compile(r"^\W*cukup\s*\W*jelas\W*$", re.IGNORECASE)
 
 

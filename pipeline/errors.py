@@ -124,6 +124,13 @@ class FilterError(PilarError):
     exit_code = 2
 
 
+class ReferenceNotFoundError(PilarError):
+    """A regulation, Pasal or ayat reference that the index does not hold."""
+
+    help = 'Write it as "UU 23/2014 Pasal 101" (optionally "ayat (1)"); `pilar info NAME` lists the documents.'
+    exit_code = 2
+
+
 class LLMContextError(PilarError):
     """The prompt and the answer do not fit in the model's context window."""
 

@@ -10,6 +10,7 @@ LangChain. It stands on ``pipeline.store`` (the folder, the build, the loaded ve
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 import threading
 from collections.abc import Sequence
@@ -26,6 +27,7 @@ from pipeline.types import Chunk, Hit
 
 if TYPE_CHECKING:
     from pipeline.embed import Embedder
+    from pipeline.legal.consolidate import ConsolidatedPasal
     from pipeline.store.build import Progress
 
 __all__ = ["Index", "IndexReport"]
@@ -173,6 +175,17 @@ class Index:
 
     def document_text(self, doc_id: str) -> str:
         return self._load().document_text(doc_id)
+
+    def pasal(self, ref: str, as_of: dt.date | str | None = None) -> ConsolidatedPasal:
+        """A Pasal as it stands: ``index.pasal("UU 23/2014 Pasal 101", as_of="2015-01-01")``.
+
+        The wording in force on ``as_of`` (the latest when ``None``) with every version of the
+        Pasal, each cited to the law and change that produced it (``pipeline.legal.consolidate``).
+        Raises :class:`~pipeline.errors.ReferenceNotFoundError` naming the nearest references.
+        """
+        if isinstance(as_of, str):
+            as_of = dt.date.fromisoformat(as_of)
+        return self._load().lawbook.pasal(ref, as_of=as_of)
 
     def info(self) -> dict[str, Any]:
         state = self._load()

@@ -148,6 +148,51 @@ def test_index_search_info_eval_roundtrip(tmp_path: Path) -> None:
     assert result["queries"] == 1 and result["recall"] == 1.0
 
 
+def test_pasal_prints_the_wording_in_force_its_changes_and_its_history(tmp_path: Path) -> None:
+    import os
+
+    env = {**os.environ, "PILAR_INDEX__EMBEDDER": "hash"}
+    cmd = [str(PILAR)] if PILAR.exists() else [sys.executable, "-m", "pipeline.cli"]
+
+    def pilar(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*cmd, *args],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            timeout=300,
+            check=check,
+        )
+
+    index = str(tmp_path / "laws")
+    pilar("index", str(ROOT / "tests" / "legal" / "laws"), "--index", index)
+    shown = pilar("pasal", "Perda 3/2018 Pasal 3", "--index", index, "--history").stdout
+    assert (
+        "Rumusan yang berlaku: diubah oleh Perda 5/2022 Pasal I angka 1 (berlaku 2022-08-04)"
+        in shown
+    )
+    assert "Sumber: Perda 3/2018 Pasal 3; Perda 5/2022 Pasal I angka 1" in shown
+    assert "[-3 (tiga)-] {+5 (lima)+}" in shown  # what the last change rewrote
+    assert (
+        "Riwayat" in shown
+        and "2. diubah oleh Perda 2/2020 Pasal I angka 1 (berlaku 2020-02-12)" in shown
+    )
+    then = pilar("pasal", "Perda 3/2018 Pasal 3", "--index", index, "--as-of", "2019-01-01").stdout
+    assert "Rumusan per 2019-01-01: rumusan asli" in then and "2 (dua) buku" in then
+    record = json.loads(pilar("pasal", "Perda 3/2018 Pasal 6", "--index", index, "--json").stdout)
+    assert record["status"] == "deleted" and record["text"] == ""
+    assert record["citations"] == ["Perda 3/2018 Pasal 6", "Perda 2/2020 Pasal I angka 4"]
+    assert [v["kind"] for v in record["versions"]] == ["original", "deleted"]
+    wrong = pilar("pasal", "Perda 3/2018 Pasal 12", "--index", index, check=False)
+    assert wrong.returncode == 2
+    assert "Perda 3/2018 has no Pasal 12; nearest: Pasal 7, Pasal 6" in wrong.stderr
+    bad_date = pilar(
+        "pasal", "Perda 3/2018 Pasal 3", "--index", index, "--as-of", "kemarin", check=False
+    )
+    assert bad_date.returncode == 2 and "not a date" in bad_date.stderr
+
+
 def test_search_errors_are_clean(tmp_path: Path) -> None:
     result = run("search", "apa saja", "--index", str(tmp_path / "nope"), check=False)
     assert (

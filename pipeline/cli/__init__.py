@@ -1,6 +1,6 @@
 """The ``pilar`` command line. An entry point: configures logging, maps errors to exit codes.
 
-Each command lives in the module of its stage (``documents``, ``indexing``, ``briefs``) and is
+Each command lives in the module of its stage (``documents``, ``indexing``, ``laws``, ``briefs``) and is
 registered on the one Typer app of ``common``.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 # isort: off
 from pipeline.cli import documents  # noqa: F401 - importing a module registers its commands,
 from pipeline.cli import indexing  # noqa: F401 - in the order `pilar --help` lists them
+from pipeline.cli import laws  # noqa: F401
 from pipeline.cli import briefs  # noqa: F401
 
 # isort: on

@@ -8,6 +8,7 @@ keeps the one for the live version and swaps it when a writer has made a new one
 from __future__ import annotations
 
 import array
+import functools
 import itertools
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -22,6 +23,7 @@ from pipeline.legal.status import amendment_links, chunk_penalties, relation_tar
 from pipeline.settings import Settings
 from pipeline.store.faiss_index import ivf_probes
 from pipeline.store.folder import embedder_name, manifest_problems, read_manifest
+from pipeline.store.lawbook import Lawbook
 from pipeline.text.analyzer import Analyzer
 from pipeline.types import Chunk, regulation_label
 
@@ -293,6 +295,11 @@ class LoadedIndex:
         if row is None:
             raise IndexNotFoundError(f"no document {doc_id!r}")
         return row["text"]
+
+    @functools.cached_property
+    def lawbook(self) -> Lawbook:
+        """This version's regulations, consolidated on demand (``pipeline.store.lawbook``)."""
+        return Lawbook(self.conn)
 
     def documents(self) -> list[dict[str, Any]]:
         cols = "doc_id, source, title, media_type, language, page_count, jenis, nomor, tahun, tentang, hierarchy_level, region, status, status_note, n_chunks"
