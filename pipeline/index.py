@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import IndexCorruptError, IndexNotFoundError, IndexWriteError
+from pipeline.legal.refs import parse_citation
 from pipeline.retrieve import search
 from pipeline.settings import Settings, load_settings
 from pipeline.store.folder import current_version, out_of_space, resolve_path, writer_lock
@@ -186,6 +187,11 @@ class Index:
         if isinstance(as_of, str):
             as_of = dt.date.fromisoformat(as_of)
         return self._load().lawbook.pasal(ref, as_of=as_of)
+
+    def amendments(self, regulation: str) -> list[str]:
+        """The laws in this index that amend ``regulation`` ("UU 23/2014"), oldest first."""
+        ref = parse_citation(regulation)
+        return self._load().lawbook.amendments(ref) if ref is not None else []
 
     def info(self) -> dict[str, Any]:
         state = self._load()

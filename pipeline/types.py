@@ -274,6 +274,15 @@ class EvidenceCard(Record):
 # --------------------------------------------------------------------------- retrieval
 
 
+class InForce(Record):
+    """The wording in force of the amended Pasal a hit belongs to (``Index.pasal``)."""
+
+    text: str = Field(description="empty when the Pasal was deleted or revoked")
+    status: str = Field(description="amended, inserted, partly_revoked, deleted or revoked")
+    citations: list[str] = Field(description="the base Pasal, then the change that wrote it")
+    chunk_ids: list[str] = Field(default_factory=list, description="the chunks cited")
+
+
 class Hit(Record):
     """A retrieved chunk with its scores, ranks and the in-force status of its regulation."""
 
@@ -290,6 +299,9 @@ class Hit(Record):
     )
     via: str | None = Field(
         default=None, description="id of the Penjelasan chunk that lifted this Pasal, if any"
+    )
+    in_force: InForce | None = Field(
+        default=None, description="for a Pasal a later law rewrote: its wording in force"
     )
 
     @property
@@ -322,6 +334,7 @@ class Hit(Record):
             "bm25_rank": self.bm25_rank,
             "via_penjelasan": self.via,
             "amends": c.amends,
+            "in_force": self.in_force.model_dump() if self.in_force else None,
         }
 
 

@@ -215,6 +215,31 @@ def search(
             out.print(f"   [dim]{escape(hit.status_note)}[/dim]")
         text = " ".join(hit.chunk.text.split())
         out.print("   " + escape(text[:300] + ("…" if len(text) > 300 else "")), highlight=False)
+        if hit.in_force and hit.in_force.text:  # a later law rewrote it: the wording now
+            cited = escape(" jo. ".join(hit.in_force.citations))
+            out.print(
+                f"   [green]Berlaku kini[/green] ({cited})" + _changed(text, hit.in_force.text)
+            )
+
+
+def _changed(old: str, new: str, width: int = 300) -> str:
+    """``new`` against ``old`` around its first change, {+added+} [-removed-]; empty when
+    ``old`` already holds ``new`` (the hit is the change itself)."""
+    from pipeline.legal.consolidate import word_diff
+
+    new = " ".join(new.split())
+    if new in old:
+        return ""
+    marked, first = "", None
+    for op, words in word_diff(old, new):
+        if op != "same" and first is None:
+            first = len(marked)
+        marked += {"same": words, "added": f"{{+{words}+}}", "removed": f"[-{words}-]"}[op] + " "
+    start = max(0, (first or 0) - width // 3)
+    window = marked[start : start + width].strip()
+    return ": " + escape(
+        ("…" if start else "") + window + ("…" if start + width < len(marked) else "")
+    )
 
 
 eval_app = typer.Typer(help="Measure retrieval on your own questions.", no_args_is_help=True)

@@ -101,7 +101,7 @@ def assemble_brief(
         audit_sections.append({**d.audit, "renumbered": {str(k): v for k, v in numbers.items()}})
     if legal_at is not None:
         spec = sections[legal_at]
-        items = legal_basis(sections, references, index, settings)
+        items = legal_basis(sections, references, index, settings, lang)
         note = None if items else NOTES[lang]["no_regulation"]
         sections[legal_at] = spec.model_copy(update={"legal_basis": items, "note": note})
         audit_sections.append(
@@ -148,8 +148,11 @@ def legal_basis(
     references: Sequence[Source],
     index: Index,
     settings: Settings,
+    lang: str = "id",
 ) -> list[LegalBasisItem]:
-    """The regulations behind the references the kept sentences cite, by hierarchy, then year."""
+    """The regulations behind the references the kept sentences cite, by hierarchy, then year;
+    a law amended by others in the index is named with them ("UU 23/2014 … sebagaimana telah
+    diubah dengan Undang-Undang Nomor 9 Tahun 2015 …"), as Indonesian legal writing does."""
     cited = {n for s in sections for st in s.sentences if not st.dropped for n in st.refs}
     docs = {d["doc_id"]: d for d in index.documents()}
     by_doc: dict[str, dict[str, Any]] = {}
@@ -162,23 +165,35 @@ def legal_basis(
             continue
         entry = by_doc.setdefault(doc_id, {"doc": doc, "refs": []})
         entry["refs"].append(ref.n)
+    titles = {
+        regulation_label(d["jenis"], d["nomor"], d["tahun"]): d["title"]
+        for d in docs.values()
+        if d.get("jenis")
+    }
     items = []
     for entry in by_doc.values():
         doc = entry["doc"]
-        status = doc.get("status") or "n/a"
+        status, note = doc.get("status") or "n/a", doc.get("status_note")
         if status == "revoked" and settings.draft.revoked_in_legal_basis == "omit":
             continue
+        label = regulation_label(doc["jenis"], doc["nomor"], doc["tahun"])
+        title = doc.get("title") or label
+        amended = index.amendments(label)
+        if amended:
+            phrase = NOTES[lang]["amended_once" if len(amended) == 1 else "amended_more"]
+            title = f"{title} {phrase.format(last=titles.get(amended[-1]) or amended[-1])}"
+            if status == "amended":  # the title says it: the law as amended is in force
+                status, note = "in_force", None
         items.append(
             LegalBasisItem(
-                title=doc.get("title")
-                or regulation_label(doc["jenis"], doc["nomor"], doc["tahun"]),
-                citation=regulation_label(doc["jenis"], doc["nomor"], doc["tahun"]),
+                title=title,
+                citation=label,
                 jenis=doc["jenis"],
                 nomor=str(doc["nomor"]) if doc.get("nomor") is not None else None,
                 tahun=doc.get("tahun"),
                 hierarchy_level=doc.get("hierarchy_level") or hierarchy_level(doc["jenis"]),
                 status=status,
-                status_note=doc.get("status_note"),
+                status_note=note,
                 refs=sorted(entry["refs"]),
             )
         )

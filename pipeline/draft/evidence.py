@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from pipeline.legal.refs import parse_citation
 from pipeline.text.analyzer import Analyzer
 from pipeline.text.labels import NOT_IN_FORCE, status_label
 from pipeline.text.markers import MARKER_RE
@@ -77,7 +78,12 @@ class EvidenceItem:
 
 
 def item_from_hit(hit: Hit) -> EvidenceItem:
-    """An item from a retrieval hit; the full citation names the document title."""
+    """An item from a retrieval hit; the full citation names the document title.
+
+    A Pasal a later law rewrote (``Hit.in_force``) is given in its wording in force, cited to
+    both — "UU 23/2014 Pasal 101 jo. UU 9/2015 Pasal I angka 5" — under the base Pasal's chunk
+    id, so a hit on the change and a hit on the base Pasal are one reference.
+    """
     c = hit.chunk
     short = regulation_label(c.jenis, c.nomor, c.tahun) if c.jenis and c.nomor and c.tahun else None
     full = c.doc_title or c.citation
@@ -86,7 +92,7 @@ def item_from_hit(hit: Hit) -> EvidenceItem:
         full = f"{c.doc_title}, {locator}" if locator else c.doc_title
     elif c.doc_title and c.citation and c.citation != c.doc_title:
         full = f"{c.doc_title}, {c.citation}"
-    return EvidenceItem(
+    item = EvidenceItem(
         kind="chunk",
         id=c.id,
         citation=c.citation,
@@ -102,6 +108,22 @@ def item_from_hit(hit: Hit) -> EvidenceItem:
         nomor=c.nomor,
         tahun=c.tahun,
     )
+    now = hit.in_force
+    if now is not None and now.text and len(now.citations) > 1 and now.chunk_ids:
+        base, change = now.citations[0], now.citations[-1]
+        item.id = now.chunk_ids[0]
+        item.citation = f"{base} jo. {change}"
+        item.full_citation = (
+            f"{base} sebagaimana diubah oleh {change}"
+            if c.amends
+            else f"{full}, sebagaimana diubah oleh {change}"
+        )
+        item.text, item.status, item.status_note = now.text, "in_force", None
+        item.doc_id = item.id.split("-")[0]
+        base_ref = parse_citation(base.split(" Pasal ")[0])
+        if base_ref is not None:
+            item.jenis, item.nomor, item.tahun = base_ref.jenis, base_ref.nomor, base_ref.tahun
+    return item
 
 
 def item_from_card(card: EvidenceCard) -> EvidenceItem:
@@ -214,8 +236,13 @@ def evidence_block(items: Sequence[EvidenceItem], lang: str) -> str:
 def retrieve_items(
     index: Index, query: str, k: int, filters: dict[str, Any] | None
 ) -> list[EvidenceItem]:
-    """The hits of ``index`` for ``query`` as evidence items."""
-    return [item_from_hit(h) for h in index.search(query, k=k, filters=filters)]
+    """The hits of ``index`` for ``query`` as evidence items (a Pasal and the change that
+    rewrote it are one item: its wording in force)."""
+    items: dict[str, EvidenceItem] = {}
+    for hit in index.search(query, k=k, filters=filters):
+        item = item_from_hit(hit)
+        items.setdefault(item.id, item)
+    return list(items.values())
 
 
 def to_evidence(item: EvidenceItem) -> Evidence:

@@ -1,4 +1,5 @@
-"""The notes a brief prints (Indonesian and English): empty sections and the problems found."""
+"""The notes a brief prints (Indonesian and English): empty sections, the problems found, and
+how Dasar Hukum names a law with its amendments."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ NOTES = {
         "dropped": "{n} kalimat tidak didukung dihapus dari teks (tetap tercatat di audit)",
         "left_out": "{n} kalimat model tidak dimuat karena tidak didukung fakta yang dikutipnya "
         "(tercatat di audit.json)",
+        "amended_once": "sebagaimana telah diubah dengan {last}",
+        "amended_more": "sebagaimana telah beberapa kali diubah, terakhir dengan {last}",
     },
     "en": {
         "no_evidence": "The index holds no evidence for this section; it was not drafted.",
@@ -37,5 +40,7 @@ NOTES = {
         "dropped": "{n} unsupported sentence(s) left out of the text (kept in the audit)",
         "left_out": "{n} model sentence(s) left out while drafting: the facts they cite do not "
         "support them (in audit.json)",
+        "amended_once": "as amended by {last}",
+        "amended_more": "as amended several times, most recently by {last}",
     },
 }

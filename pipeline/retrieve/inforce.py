@@ -6,6 +6,8 @@
   norm an analyst cites), the Penjelasan noted in ``Hit.via``.
 * :func:`lift_amendments` — an amended Pasal that matches brings the change of the amending
   law that rewrote it (its wording in force, ``Chunk.amends``) to just above it.
+* :func:`in_force_wording` — the consolidated wording in force of the amended Pasal a hit
+  belongs to, cited to the base Pasal and the change (``pipeline.store.lawbook``).
 
 The penalties and links themselves are worked out once per opened index
 (``pipeline.legal.status``).
@@ -18,10 +20,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from pipeline.errors import ReferenceNotFoundError
+from pipeline.types import Chunk, InForce, regulation_label
+
 if TYPE_CHECKING:
     from pipeline.store.loaded import LoadedIndex
 
-__all__ = ["fold_penjelasan", "in_force_scale", "lift_amendments"]
+__all__ = ["fold_penjelasan", "in_force_scale", "in_force_wording", "lift_amendments"]
 
 
 _CURRENT = re.compile(
@@ -70,3 +75,30 @@ def lift_amendments(state: LoadedIndex, fused: dict[int, float], mask: np.ndarra
             lifted = score * (1 + 1e-9 * (len(changes) - i)) + 1e-12
             if (mask is None or mask[change]) and fused.get(change, 0.0) < lifted:
                 fused[change] = lifted
+
+
+def in_force_wording(state: LoadedIndex, pos: int, chunk: Chunk) -> InForce | None:
+    """For a chunk of a Pasal that a later law rewrote, deleted or revoked (or of a change that
+    did): the Pasal's wording in force from the consolidated law (empty when it is gone).
+    ``None`` for anything else."""
+    if chunk.kind not in ("pasal", "ayat"):
+        return None
+    if chunk.amends:
+        ref = chunk.amends  # a change of an amending law: "UU 12/2011 Pasal 85"
+    elif state.meta["status"][pos] == "amended" and chunk.jenis and chunk.pasal:
+        ref = f"{regulation_label(chunk.jenis, chunk.nomor, chunk.tahun)} Pasal {chunk.pasal}"
+    else:
+        return None
+    try:
+        found = state.lawbook.pasal(ref)
+    except ReferenceNotFoundError:
+        return None  # e.g. the base law is not in the index
+    if found.status not in ("amended", "inserted", "partly_revoked", "deleted", "revoked"):
+        return None
+    cited = {v.citation: v.chunk_id for v in found.versions}
+    return InForce(
+        text=found.text,
+        status=found.status,
+        citations=found.citations,
+        chunk_ids=[cited[c] for c in found.citations if cited.get(c)],
+    )

@@ -16,7 +16,8 @@
    noting the Penjelasan in ``Hit.via``. English questions are expanded with Indonesian terms
    (``pipeline.retrieve.glossary``) before both retrievers see them.
 5. An amended Pasal that matches lifts the change of the amending law that rewrote it (its
-   wording in force, ``Chunk.amends``) to just above it.
+   wording in force, ``Chunk.amends``) to just above it; a hit on either carries the Pasal's
+   consolidated wording in force (``Hit.in_force``), cited to both.
 6. Optionally, maximal marginal relevance diversifies the final list.
 """
 
@@ -28,7 +29,7 @@ from pipeline.retrieve import retrievers
 from pipeline.retrieve.filters import FilterError, filter_mask
 from pipeline.retrieve.fusion import fuse
 from pipeline.retrieve.glossary import expand_query
-from pipeline.retrieve.inforce import fold_penjelasan, lift_amendments
+from pipeline.retrieve.inforce import fold_penjelasan, in_force_wording, lift_amendments
 from pipeline.types import Hit
 
 if TYPE_CHECKING:
@@ -85,6 +86,10 @@ def search(
         doc_status, note = state.status_notes.get(chunk.doc_id, ("n/a", None))
         if pos in state.chunk_notes:  # this Pasal itself was amended or revoked
             doc_status, note = state.meta["status"][pos], state.chunk_notes[pos]
+        in_force = in_force_wording(state, pos, chunk)
+        if in_force is not None and not in_force.text:  # a later law deleted or revoked it
+            verb = "dihapus oleh" if in_force.status == "deleted" else "dicabut oleh"
+            doc_status, note = "revoked", f"Pasal {chunk.pasal} {verb} {in_force.citations[-1]}"
         hits.append(
             Hit(
                 chunk=chunk,
@@ -97,6 +102,7 @@ def search(
                 status=doc_status or "n/a",
                 status_note=note,
                 via=via_ids.get(pos),
+                in_force=in_force,
             )
         )
     return hits

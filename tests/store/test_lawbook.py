@@ -86,3 +86,26 @@ def test_partial_revocation_scopes_are_read_into_whole_pasal_and_parts() -> None
     assert whole == ["279", "288", "289", "290", "291", "296"]
     assert parts == {"1": "angka 30; angka 38", "245": "sepanjang terkait dengan Pajak Daerah"}
     assert revoked_parts("", "kecuali Pasal 2", ["1", "2", "3"]) == (["1", "3"], {})
+
+
+def test_a_search_hit_on_an_amended_pasal_carries_its_wording_in_force(index: Index) -> None:
+    hits = index.search("anggota perpustakaan meminjam paling banyak buku", k=10)
+    base = next(h for h in hits if h.citation == "Perda 3/2018 Pasal 3")
+    assert base.in_force is not None and "5 (lima) buku" in base.in_force.text
+    assert base.in_force.citations == ["Perda 3/2018 Pasal 3", "Perda 5/2022 Pasal I angka 1"]
+    assert [index.chunk(i).citation.split(" (")[0] for i in base.in_force.chunk_ids] == [
+        "Perda 3/2018 Pasal 3",
+        "Perda 5/2022 Pasal I angka 1",
+    ]
+    # the older change (Perda 2/2020) shows the newer wording too
+    older = next(h for h in hits if h.citation.startswith("Perda 2/2020 Pasal I angka 1"))
+    assert older.in_force is not None and "5 (lima) buku" in older.in_force.text
+    assert base.to_json()["in_force"]["status"] == "amended"
+    # a deleted Pasal is labelled as no longer in force, by what
+    fee = next(
+        h
+        for h in index.search("denda terlambat mengembalikan buku", k=10)
+        if h.citation == "Perda 3/2018 Pasal 6"
+    )
+    assert fee.status == "revoked"
+    assert fee.status_note == "Pasal 6 dihapus oleh Perda 2/2020 Pasal I angka 4"
