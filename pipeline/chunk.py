@@ -18,11 +18,12 @@ import itertools
 import re
 from collections.abc import Iterable
 
-from pipeline.legal import changed_pasal, split_changes
+from pipeline.legal import read_change, split_changes
 from pipeline.settings import ChunkSettings
 from pipeline.types import Chunk, ChunkKind, Document, Pasal, Regulation, Table
 
-#: 4: an amending law's changes whose number OCR lost are split apart (``split_changes``)
+#: 4: an amending law's changes whose number OCR lost are split apart (``split_changes``), and
+#: each names the Pasal it rewrites as consolidation reads it (inserted 4A, not its anchor 4)
 CHUNKER_VERSION = "4"
 _CUKUP_JELAS = re.compile(r"^\W*cukup\s*\W*jelas\W*$", re.IGNORECASE)
 
@@ -240,7 +241,7 @@ def _amendment_chunks(
     parts = [("I", f"{reg.label} Pasal I", pasal.text[: changes[0][1]], None)]
     for number, start, end in changes:
         text = pasal.text[start:end]
-        touched = changed_pasal(text)
+        touched = next(iter(read_change(number, text).touched), None)
         citation = f"{reg.label} Pasal I angka {number}"
         if touched:
             citation += f" (Pasal {touched} {target})".replace("  ", " ").replace(" )", ")")

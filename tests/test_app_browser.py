@@ -50,7 +50,11 @@ def start_app(home: Path, env_extra: dict[str, str]) -> tuple[subprocess.Popen, 
 
 
 def build_index(home: Path) -> None:
-    index_with_hash_embedder([SAMPLES / "regulations", SAMPLES / "stats"], home / "indexes" / "uji")
+    # our own base Perda and its two amending Perda, for the Pasal timeline
+    laws = ROOT / "tests" / "legal" / "laws"
+    index_with_hash_embedder(
+        [SAMPLES / "regulations", SAMPLES / "stats", laws], home / "indexes" / "uji"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -159,6 +163,40 @@ def test_search_shows_highlighted_cited_hits(page, app_url: str):
     assert first.locator("mark").count() > 0
     first.locator("summary").click()  # the Pasal in its document
     assert first.locator(".pilar-context").is_visible()
+
+
+def test_an_amended_pasal_opens_with_its_timeline_and_changes(page, app_url: str):
+    open_app(page, app_url)
+    page.get_by_role("tab", name="Cari").click()
+    # from a hit: the wording in force, cited to both laws, and the timeline behind a toggle
+    page.locator("#query textarea").fill("anggota perpustakaan meminjam paling banyak buku")
+    page.locator("#search-btn").click()
+    page.wait_for_selector("#results .pilar-in-force", timeout=30_000)
+    # (the first hit may be the latest change itself: its block names the wording, not repeats it)
+    now = page.locator("#results .pilar-in-force").filter(has=page.locator(".pilar-passage")).first
+    assert "Perda 3/2018 Pasal 3 jo. Perda 5/2022 Pasal I angka 1" in now.inner_text()
+    assert "5 (lima) buku" in now.locator(".pilar-passage").inner_text()
+    now.locator("summary").click()
+    versions = now.locator(".pilar-timeline li")
+    assert versions.count() == 3
+    assert "2020-02-12" in versions.nth(1).inner_text()
+    assert versions.nth(2).locator("ins").first.inner_text() == "5 (lima)"
+    assert versions.nth(2).locator("del").first.inner_text() == "3 (tiga)"
+    # from a reference, as of a date: the wording then, the version then marked
+    page.locator("#pasal-ref textarea").fill("Perda 3/2018 Pasal 3")
+    page.locator("#pasal-date textarea").fill("2021-01-01")
+    page.locator("#pasal-btn").click()
+    page.wait_for_selector("#pasal .pilar-pasal", timeout=30_000)
+    shown = page.locator("#pasal .pilar-pasal")
+    assert "3 (tiga) buku" in shown.locator(".pilar-passage").first.inner_text()
+    assert "diubah" in shown.locator(".pilar-kind").inner_text()
+    current = shown.locator(".pilar-timeline li.pilar-current")
+    assert "Perda 2/2020 Pasal I angka 1" in current.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "test_pasal_timeline.png"), full_page=True)
+    # a reference that does not exist names the nearest ones
+    page.locator("#pasal-ref textarea").fill("Perda 3/2018 Pasal 12")
+    page.locator("#pasal-btn").click()
+    page.get_by_text("nearest: Pasal 7, Pasal 6", exact=False).first.wait_for(timeout=30_000)
 
 
 def test_draft_cite_verify_and_download(page, app_url: str, home: Path):

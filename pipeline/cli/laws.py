@@ -10,16 +10,8 @@ import typer
 from rich.markup import escape
 
 from pipeline.cli.common import IndexOpt, JsonOpt, app, err, out
-from pipeline.legal.consolidate import ConsolidatedPasal, PasalVersion, word_diff
-
-_KIND_ID = {
-    "original": "rumusan asli",
-    "amended": "diubah",
-    "inserted": "disisipkan",
-    "deleted": "dihapus",
-    "revoked": "dicabut",
-    "partly_revoked": "dicabut sebagian",
-}
+from pipeline.legal.consolidate import ConsolidatedPasal, PasalVersion, split_ayat, word_diff
+from pipeline.text.labels import VERSION_LABELS
 
 
 @app.command()
@@ -94,12 +86,11 @@ def _describe(version: PasalVersion) -> str:
     date = version.date.isoformat() if version.date else "tanggal tidak terbaca"
     note = f" — {version.note}" if version.note else ""
     source = "" if version.kind == "original" else f" oleh {version.citation}"
-    return escape(f"{_KIND_ID[version.kind]}{source} (berlaku {date}){note}")
+    return escape(f"{VERSION_LABELS['id'][version.kind]}{source} (berlaku {date}){note}")
 
 
 def _marked(previous: PasalVersion | None, version: PasalVersion, ayat: str | None) -> str:
     """The version's text with what changed since ``previous`` marked {+added+} [-removed-]."""
-    from pipeline.legal.consolidate import split_ayat
 
     def text(v: PasalVersion | None) -> str:
         if v is None:

@@ -4,16 +4,18 @@
 has no regulation header. See ``parse.py`` for how headings are told from cross-references.
 """
 
-from pipeline.legal.parse import changed_pasal, parse_header, parse_regulation, split_changes
+from pipeline.legal.changes import read_change, read_changes
+from pipeline.legal.parse import parse_header, parse_regulation, split_changes
 from pipeline.legal.refs import find_refs, hierarchy_level, normalise_text, parse_citation
 
 __all__ = [
-    "changed_pasal",
     "find_refs",
     "hierarchy_level",
     "normalise_text",
     "parse_citation",
     "parse_header",
     "parse_regulation",
+    "read_change",
+    "read_changes",
     "split_changes",
 ]

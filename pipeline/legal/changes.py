@@ -15,7 +15,6 @@ from pipeline.legal.refs import NUM, fix_number
 __all__ = [
     "Change",
     "change_labels",
-    "changed_pasal",
     "read_change",
     "read_changes",
     "split_changes",
@@ -111,24 +110,6 @@ def change_labels(text: str) -> list[str]:
         head = re.split(r"(?<=berikut)\s*:", head)[0]
         labels.append(f"angka {num}: {head[:160]}")
     return labels
-
-
-def changed_pasal(change_text: str) -> str | None:
-    """The Pasal a change of an amending law touches: 'Ketentuan Pasal 27 diubah' → '27'."""
-    change_text = re.split(r"berikut\s*:", change_text, maxsplit=1)[0][:400]
-    m = re.search(
-        r"(?:Ketentuan\s+)?Pasal\s+(" + NUM + r"[A-Z]?)\s+(?:diubah|dihapus)", change_text
-    )
-    if not m:
-        m = re.search(r"yakni\s+Pasal\s+(" + NUM + r"[A-Z]?)", change_text)
-    if not m:
-        m = re.search(r"sehingga\s+(?:keseluruhan\s+)?Pasal\s+(" + NUM + r"[A-Z]?)", change_text)
-    if not m:
-        return None
-    keys = pasal_key(m[1])
-    return (
-        key_label(keys[-1] if keys[-1][1] and m[1][-1] not in "OITS" else keys[0]) if keys else None
-    )
 
 
 # --------------------------------------------------------------------------- reading a change

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.legal.changes import change_labels, changed_pasal, split_changes
+from pipeline.legal.changes import change_labels, read_changes, split_changes
 from pipeline.legal.header import Header, parse_header
 from pipeline.legal.headings import (
     AYAT_RE,
@@ -129,7 +129,7 @@ def parse_regulation(text: str, *, title_hint: str = "") -> Regulation | None:
     relations = find_relations(regulation)
     if regulation.is_amending:  # which Pasal of the target the changes of Pasal I touch
         body = next((p.text for p in regulation.pasal if p.number == "I"), "")
-        touched = [changed_pasal(body[s:e]) for _n, s, e in split_changes(body)]
+        touched = [t for change in read_changes(body) for t in change.touched]
         # OCR can hide the numbering of the changes: also read every "Ketentuan Pasal N diubah"
         touched += [
             key_label(pasal_key(m[1])[0])
@@ -373,7 +373,6 @@ def _amending_pasal(text: str, lo: int, hi: int) -> list[tuple[str, int, int, in
 __all__ = [
     "Header",
     "change_labels",
-    "changed_pasal",
     "jenis_of",
     "parse_header",
     "parse_regulation",

@@ -87,7 +87,7 @@ def search(
         if pos in state.chunk_notes:  # this Pasal itself was amended or revoked
             doc_status, note = state.meta["status"][pos], state.chunk_notes[pos]
         in_force = in_force_wording(state, pos, chunk)
-        if in_force is not None and not in_force.text:  # a later law deleted or revoked it
+        if in_force is not None and not in_force.text and not chunk.amends:  # deleted, revoked
             verb = "dihapus oleh" if in_force.status == "deleted" else "dicabut oleh"
             doc_status, note = "revoked", f"Pasal {chunk.pasal} {verb} {in_force.citations[-1]}"
         hits.append(

@@ -6,6 +6,7 @@ then what the page sends. :func:`bound` hands one to Gradio with its state given
 
 from __future__ import annotations
 
+import datetime as _dt
 import functools
 import html
 import inspect
@@ -30,6 +31,7 @@ from pipeline.ui.render import (
     render_brief,
     render_cards,
     render_hits,
+    render_pasal,
 )
 from pipeline.ui.safety import audit_event, private_copy, store_uploads
 from pipeline.ui.session import PilarApp, runs_folder, user_folder, user_of
@@ -41,6 +43,7 @@ __all__ = [
     "do_delete",
     "do_draft",
     "do_index",
+    "do_pasal",
     "do_redraft",
     "do_reindex",
     "do_reverify",
@@ -264,6 +267,20 @@ def do_search(
     filters = search_filters(jenis_v, y_from, y_to, region_v, status_v, langs)
     hits = index.search(q, k=int(k_v), filters=filters)
     return render_hits(hits, q, lang, index)
+
+
+def do_pasal(state: PilarApp, ref: str, as_of: str, index_name: str, lang: str) -> str:
+    """A Pasal as of a date (today when empty), with its timeline and each change highlighted."""
+    index = state.index(index_name)
+    if index is None:
+        return f"<p>{html.escape(t(lang, 'no_index'))}</p>"
+    if not (ref or "").strip():
+        return ""
+    try:
+        day = _dt.date.fromisoformat(as_of.strip()) if (as_of or "").strip() else None
+    except ValueError:
+        return f"<p>{html.escape(t(lang, 'bad_date', value=as_of))}</p>"
+    return render_pasal(index.pasal(ref, as_of=day), lang)
 
 
 # --------------------------------------------------------------------------- draft

@@ -15,6 +15,7 @@ from pipeline.ui.handlers import (
     do_delete,
     do_draft,
     do_index,
+    do_pasal,
     do_redraft,
     do_reindex,
     do_reverify,
@@ -109,6 +110,11 @@ def build_app(settings: Settings | None = None, model: Any = None) -> gr.Blocks:
                     k = gr.Slider(1, 30, value=8, step=1, label=t(lang0, "k"))
                 search_btn = gr.Button(t(lang0, "search"), variant="primary", elem_id="search-btn")
                 results = gr.HTML(elem_id="results")
+                with gr.Row():
+                    pasal_ref = gr.Textbox(label=t(lang0, "pasal_ref"), elem_id="pasal-ref")
+                    pasal_date = gr.Textbox(label=t(lang0, "pasal_date"), elem_id="pasal-date")
+                    pasal_btn = gr.Button(t(lang0, "open_pasal"), elem_id="pasal-btn")
+                pasal_html = gr.HTML(elem_id="pasal")
             with gr.Tab(t(lang0, "tab_draft"), id="draft") as tab_draft:
                 topic = gr.Textbox(label=t(lang0, "topic"), elem_id="topic")
                 with gr.Row():
@@ -199,6 +205,9 @@ def build_app(settings: Settings | None = None, model: Any = None) -> gr.Blocks:
         search = bound(do_search, state)
         search_btn.click(search, search_inputs, results)
         query.submit(search, search_inputs, results)
+        pasal_inputs = [pasal_ref, pasal_date, index_dd, lang]
+        pasal_btn.click(bound(do_pasal, state), pasal_inputs, pasal_html)
+        pasal_ref.submit(bound(do_pasal, state), pasal_inputs, pasal_html)
 
         # ------------------------------------------------------------------ draft
         draft_outputs = [
@@ -253,6 +262,8 @@ def build_app(settings: Settings | None = None, model: Any = None) -> gr.Blocks:
             (status, "status"),
             (doc_lang, "language"),
             (k, "k"),
+            (pasal_ref, "pasal_ref"),
+            (pasal_date, "pasal_date"),
             (topic, "topic"),
             (audience, "audience"),
             (brief_lang, "brief_lang"),
@@ -272,6 +283,7 @@ def build_app(settings: Settings | None = None, model: Any = None) -> gr.Blocks:
             (delete_btn, "delete"),
             (reindex_btn, "reindex"),
             (search_btn, "search"),
+            (pasal_btn, "open_pasal"),
             (draft_btn, "draft"),
             (redraft_btn, "redraft"),
             (reverify_btn, "reverify"),

@@ -15,9 +15,11 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.errors import PilarError
 from pipeline.index import Index
+from pipeline.legal.consolidate import ConsolidatedPasal, word_diff
 from pipeline.text.analyzer import Analyzer
-from pipeline.text.labels import STATUSES
+from pipeline.text.labels import STATUSES, VERSION_LABELS
 from pipeline.text.markers import MARKER_RE, extract_markers, strip_markers
 from pipeline.types import Brief, EvidenceCard, Hit
 from pipeline.ui.texts import t
@@ -25,17 +27,21 @@ from pipeline.ui.texts import t
 __all__ = [
     "card_frames",
     "context_html",
+    "diff_html",
     "documents_frame",
     "edit_text",
     "highlight",
+    "in_force_html",
     "index_message",
     "marker_link",
     "parse_edits",
     "render_brief",
     "render_cards",
     "render_hits",
+    "render_pasal",
     "status_badge",
     "terms_of",
+    "timeline_html",
 ]
 
 _ANALYZER = Analyzer(stem=True)
@@ -94,9 +100,93 @@ def render_hits(hits: Sequence[Hit], query: str, lang: str, index: Index | None 
             f'<div><span class="pilar-cite">{hit.rank}. {html.escape(c.citation)}</span>'
             f"{html.escape(page)}{status_badge(hit.status, hit.status_note, lang)}"
             f" <small>{html.escape(c.doc_title or '')}</small></div>"
-            f'<div class="pilar-passage">{highlight(c.text, terms)}</div>{context}</div>'
+            f'<div class="pilar-passage">{highlight(c.text, terms)}</div>{context}'
+            f"{in_force_html(index, hit, lang)}</div>"
         )
     return "\n".join(cards)
+
+
+def in_force_html(index: Index | None, hit: Hit, lang: str) -> str:
+    """For a hit on a Pasal a later law rewrote: its wording in force (cited to both laws) and,
+    behind a toggle, the Pasal's timeline with each change highlighted."""
+    now = hit.in_force
+    if now is None or not now.text:
+        return ""
+    cited = html.escape(" jo. ".join(now.citations))
+    history = ""
+    if index is not None:
+        try:
+            found = index.pasal(now.citations[0])
+        except PilarError:  # the timeline is a convenience; the wording is shown anyway
+            found = None
+        if found is not None:
+            history = (
+                f"<details><summary>{html.escape(t(lang, 'pasal_history'))}</summary>"
+                f"{timeline_html(found, lang)}</details>"
+            )
+    # the hit that is itself the latest change holds the wording already: not shown twice
+    same = " ".join(now.text.split()) in " ".join(hit.chunk.text.split())
+    wording = (
+        ""
+        if same
+        else f'<div class="pilar-passage" style="white-space: pre-wrap">{html.escape(now.text)}</div>'
+    )
+    return (
+        f'<div class="pilar-in-force"><strong>{html.escape(t(lang, "in_force_now"))}</strong> '
+        f"({cited}){wording}{history}</div>"
+    )
+
+
+def render_pasal(found: ConsolidatedPasal, lang: str) -> str:
+    """A Pasal as of its date: the wording, what it rests on, and its timeline."""
+    where = f" ayat ({found.ayat})" if found.ayat else ""
+    when = found.as_of.isoformat() if found.as_of else t(lang, "today")
+    label = VERSION_LABELS.get(lang, VERSION_LABELS["id"])[found.status]
+    wording = found.text or t(lang, "no_wording")
+    warnings = "".join(f"<li>{html.escape(w)}</li>" for w in found.warnings)
+    return (
+        f'<div class="pilar-pasal"><h3>{html.escape(found.regulation)} Pasal '
+        f"{html.escape(found.pasal + where)} — {html.escape(found.title)}</h3>"
+        f'<p>{html.escape(t(lang, "as_of"))} {html.escape(when)}: <span class="pilar-kind">'
+        f"{html.escape(label)}</span> · {html.escape('; '.join(found.citations))}</p>"
+        f'<div class="pilar-passage" style="white-space: pre-wrap">{html.escape(wording)}</div>'
+        + (f'<ul class="pilar-warnings">{warnings}</ul>' if warnings else "")
+        + timeline_html(found, lang)
+        + "</div>"
+    )
+
+
+def timeline_html(found: ConsolidatedPasal, lang: str) -> str:
+    """Every version of the Pasal — date, kind, source — and what each changed of the one before
+    (added words in ``<ins>``, removed ones in ``<del>``); the one in force is marked."""
+    labels = VERSION_LABELS.get(lang, VERSION_LABELS["id"])
+    rows = []
+    for i, version in enumerate(found.versions):
+        date = version.date.isoformat() if version.date else t(lang, "date_unread")
+        current = " pilar-current" if i == found.current else ""
+        note = f" — {html.escape(version.note)}" if version.note else ""
+        changed = ""
+        if i and version.text and found.versions[i - 1].text:
+            changed = f'<div class="pilar-diff">{diff_html(found.versions[i - 1].text, version.text)}</div>'
+        rows.append(
+            f'<li class="pilar-version{current}" data-kind="{version.kind}">'
+            f"<strong>{html.escape(date)}</strong> · {html.escape(labels[version.kind])} · "
+            f"{html.escape(version.citation)}{note}{changed}</li>"
+        )
+    return f'<ol class="pilar-timeline">{"".join(rows)}</ol>'
+
+
+def diff_html(old: str, new: str) -> str:
+    """``new`` against ``old``: the changed lines, added words in ``<ins>``, removed in ``<del>``."""
+    parts = []
+    for op, words in word_diff(old, new):
+        text = html.escape(words)
+        parts.append(
+            {"same": text, "added": f"<ins>{text}</ins>", "removed": f"<del>{text}</del>"}[op]
+        )
+    lines = " ".join(parts).replace(" \n", "\n").replace("\n ", "\n").split("\n")
+    changed = [line for line in lines if "<ins>" in line or "<del>" in line]
+    return "<br>".join(changed)
 
 
 def context_html(index: Index, hit: Hit, terms: set[str], lang: str) -> str:

@@ -42,6 +42,16 @@ _WORDS: dict[str, dict[str, str]] = {
         "status": "Status",
         "language": "Bahasa dokumen",
         "k": "Jumlah hasil",
+        "pasal_ref": "Buka pasal (mis. UU 23/2014 Pasal 101)",
+        "pasal_date": "Per tanggal (TTTT-BB-HH, kosong: hari ini)",
+        "open_pasal": "Buka pasal",
+        "pasal_history": "Riwayat pasal",
+        "in_force_now": "Berlaku kini",
+        "as_of": "Rumusan per",
+        "today": "hari ini",
+        "no_wording": "(tidak ada rumusan yang berlaku)",
+        "date_unread": "tanggal tidak terbaca",
+        "bad_date": "Tanggal {value!r} tidak terbaca; tulis TTTT-BB-HH.",
         "topic": "Topik",
         "audience": "Pembaca (mis. Sekda, Bappeda)",
         "brief_lang": "Bahasa kertas",
@@ -112,6 +122,16 @@ _WORDS: dict[str, dict[str, str]] = {
         "status": "Status",
         "language": "Document language",
         "k": "Results",
+        "pasal_ref": "Open an article (e.g. UU 23/2014 Pasal 101)",
+        "pasal_date": "As of (YYYY-MM-DD, empty: today)",
+        "open_pasal": "Open article",
+        "pasal_history": "Article history",
+        "in_force_now": "In force now",
+        "as_of": "Wording as of",
+        "today": "today",
+        "no_wording": "(no wording in force)",
+        "date_unread": "date unreadable",
+        "bad_date": "The date {value!r} could not be read; write YYYY-MM-DD.",
         "topic": "Topic",
         "audience": "Audience (e.g. regional secretary)",
         "brief_lang": "Brief language",
@@ -182,6 +202,11 @@ CSS = """
 .pilar-ref .pilar-passage { font-size: 0.92em; color: #333; }
 mark { background: #fde68a; padding: 0 1px; }
 a.pilar-marker { text-decoration: none; font-weight: 600; }
+.pilar-in-force { border-left: 3px solid #1a7f37; padding: 4px 10px; margin: 8px 0; }
+.pilar-timeline li.pilar-current { font-weight: 600; }
+.pilar-diff { font-weight: normal; font-size: 0.92em; margin: 4px 0 8px; }
+ins { background: #dafbe1; text-decoration: none; }
+del { background: #ffebe9; }
 """
 
 
