@@ -154,6 +154,9 @@ class Change:
     deleted: tuple[str, ...] = ()
     inserted: tuple[str, ...] = ()
     unread: tuple[str, ...] = ()
+    #: Pasal restated after this change's own wording whose instruction OCR lost ("… Peraturan
+    #: Presiden. PasalT2 (1) Rancangan …"): their own change, numbered by :func:`read_changes`
+    orphans: tuple[tuple[str, str], ...] = ()
 
     @property
     def touched(self) -> list[str]:
@@ -167,8 +170,34 @@ class Change:
 
 def read_changes(body: str) -> list[Change]:
     """The numbered changes of an amending law's ``Pasal I`` (its text ``body``), each read into
-    what it does to which Pasal."""
-    return [read_change(num, body[start:end]) for num, start, end in split_changes(body)]
+    what it does to which Pasal.
+
+    A Pasal restated where OCR lost its instruction — in the introduction ("… diubah sebagai
+    berikut: Pasal 9 (1) …") or after another change's wording — is a change of its own,
+    numbered from its neighbours when they leave exactly that room ("?" otherwise).
+    """
+    spans = split_changes(body)
+    found: list[tuple[Change, list[tuple[str, str]]]] = []
+    intro_end = spans[0][1] if spans else len(body)
+    intro = re.split(r"sebagai\s+berikut\s*:", body[:intro_end], maxsplit=1)
+    if len(intro) == 2:
+        found.append((Change("?", "", "other"), _split_strong(intro[1])))
+    for num, start, end in spans:
+        change = read_change(num, body[start:end])
+        found.append((change, list(change.orphans)))
+    out: list[Change] = []
+    for i, (change, orphans) in enumerate(found):
+        if change.number != "?" or change.instruction:
+            out.append(change)
+        prev = int(change.number) if change.number.isdigit() else 0
+        nxt = next((c.number for c, _ in found[i + 1 :] if c.number.isdigit()), None)
+        fits = nxt is not None and int(nxt) - prev - 1 == len(orphans)
+        for j, (label, text) in enumerate(orphans):
+            number = str(prev + 1 + j) if fits else "?"
+            out.append(
+                Change(number, f"(perintah tidak terbaca) Pasal {label}", "amended", {label: text})
+            )
+    return out
 
 
 def read_change(number: str, text: str) -> Change:
@@ -176,15 +205,17 @@ def read_change(number: str, text: str) -> Change:
     Pasal 42A sehingga berbunyi sebagai berikut: Pasal 42A …'``."""
     text = re.sub(r"^\s*\d{1,3}\s*[.,]\s*", "", text)
     split = re.search(r"berbunyi\s+sebagai\s+berikut\s*[:;.]?|sebagai\s+berikut\s*:", text)
-    head = re.sub(r"\s+", " ", text[: split.start()] if split else text).strip()
-    content = text[split.end() :] if split else ""
+    strong = _strong_headings(text) if split is None else []
+    cut = split.start() if split else (strong[0][1] if strong else len(text))
+    head = re.sub(r"\s+", " ", text[:cut]).strip()
+    content = text[split.end() :] if split else text[cut:]
     content = content.strip().strip("\"'\u201c\u201d").strip()
     instruction = head[:300]
     if re.match(r"(?:Ketentuan\s+)?[PF]enjelasan\b", head) or (
         re.search(r"\btetap\b", head) and not content
     ):
         return Change(number, instruction, "penjelasan")
-    targets = _targets(head)
+    targets = _targets(head) if split or not strong else list(dict.fromkeys(x for x, _ in strong))
     inserted = tuple(t for t in _inserted(head) if t in targets)
     deleted_m = _DELETED_RE.match(head)
     if deleted_m and not content:
@@ -200,11 +231,16 @@ def read_change(number: str, text: str) -> Change:
         if m:
             starts.append((target, m.start()))
             at = m.end()
+    orphans: list[tuple[str, str]] = []
     for i, (target, start) in enumerate(starts):
         end = starts[i + 1][1] if i + 1 < len(starts) else len(content)
-        piece = content[start:end].rstrip().rstrip("\"'\u201c\u201d").rstrip()
-        piece = _TRAILING_HEADING.sub("", piece).rstrip()
-        wording[target] = piece
+        piece = content[start:end]
+        # another Pasal's heading no instruction named: OCR lost that instruction
+        foreign = [(x, at) for x, at in _strong_headings(piece) if x not in targets and at > 0]
+        if foreign:
+            orphans += _split_strong(piece[foreign[0][1] :])
+            piece = piece[: foreign[0][1]]
+        wording[target] = _clean(piece)
     ayat_wording: dict[str, dict[str, str]] = {}
     missing = [t for t in targets if t not in wording]
     only_ayat = re.match(r"\(\s*\w{1,3}\s*\)", content) and re.search(r"\bayat\b", head)
@@ -226,7 +262,46 @@ def read_change(number: str, text: str) -> Change:
         ayat_wording=ayat_wording,
         inserted=inserted,
         unread=tuple(missing),
+        orphans=tuple(orphans),
     )
+
+
+#: a Pasal heading that no reference can be: after a line break or a sentence end, and before a
+#: line break or "(1)"; OCR may misread its digits ("PasalT2 (1)" for Pasal 72)
+_STRONG_RE = re.compile(
+    r"(?:^|(?<=\n)|(?<=[.;:]))[ \t]*(?P<head>Pasal)\s*(?P<num>[0-9lIT](?:\s?[0-9lIOoT]){0,2})"
+    r"\s?(?P<suf>[A-Z](?![a-z]))?(?=[ \t]*\n|\s*\(\s*[1lI]\s*\))"
+)
+#: what follows a wording: the number of the next change, when OCR left it bare ("… undangan. 1 1.")
+_LOST_NUMBER = re.compile(r"(?<=[.;:])\s+[0-9lI]{1,2}(?:\s?[0-9lI])?\s*[.,]?\s*$")
+
+
+def _strong_headings(text: str) -> list[tuple[str, int]]:
+    """(label, start) of each Pasal heading in ``text`` that cannot be a reference."""
+    out = []
+    for m in _STRONG_RE.finditer(text):
+        if re.search(r"\d", m["num"]):
+            label = _label(m["num"].replace(" ", ""), m["suf"])
+            if label:
+                out.append((label, m.start("head")))
+    return out
+
+
+def _split_strong(text: str) -> list[tuple[str, str]]:
+    """``text`` cut at its strong Pasal headings: (label, wording) of each Pasal in it."""
+    heads = _strong_headings(text)
+    return [
+        (label, _clean(text[at : heads[i + 1][1] if i + 1 < len(heads) else len(text)]))
+        for i, (label, at) in enumerate(heads)
+    ]
+
+
+def _clean(piece: str) -> str:
+    """A restated Pasal without what trails it: quotes, a heading of what follows, a lost
+    change number."""
+    piece = piece.strip().rstrip("\"'\u201c\u201d").rstrip()
+    piece = _TRAILING_HEADING.sub("", piece).rstrip()
+    return _LOST_NUMBER.sub("", piece).rstrip()
 
 
 def _suffix(ayat_part: str) -> str:

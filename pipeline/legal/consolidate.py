@@ -270,7 +270,12 @@ class Consolidation:
             kind=kind,
             text=text.strip(),
             regulation=source.label,
-            citation=f"{source.label} Pasal I angka {change.number}",
+            citation=f"{source.label} Pasal I "
+            + (
+                f"angka {change.number}"
+                if change.number != "?"
+                else "(nomor perubahan tidak terbaca)"
+            ),
             date=source.date,
             date_note=source.date_note,
             doc_id=source.doc_id,

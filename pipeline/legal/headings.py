@@ -130,9 +130,12 @@ def heading_candidates(text: str, lo: int, hi: int) -> list[_Cand]:
         after_sentence = re.search(r"[.;:]\s*\n\s*$", text[max(0, m.start() - 8) : m.start()])
         if (prev in REF_PREV or prev == ",") and not after_sentence:
             continue
-        if REF_NEXT.match(text, m.end()):
-            continue
         before = text[max(0, m.start() - 3) : m.start()]
+        # "Pasal 87\nPeraturan Perundang-undangan mulai berlaku …": a line of its own is a
+        # heading whatever word opens the next line
+        alone = ("\n" in before or m.start() == 0) and re.match(r"[ \t]*\n", text[m.end() :])
+        if REF_NEXT.match(text, m.end()) and not alone:
+            continue
         after = text[m.end() : m.end() + 6]
         own_line = "\n" in before or m.start() == 0
         if own_line or re.match(r"\s*(\n|\(\s*[1lI]\s*\))", after):

@@ -65,3 +65,37 @@ def test_a_change_whose_number_ocr_lost_is_found_by_its_wording_and_numbered() -
     assert [c.touched for c in changes] == [["1"], ["2"], ["4"]]
     # "Ketentuan lebih lanjut …" inside a restated Pasal is not an instruction
     assert changes[1].wording["2"].endswith("Peraturan Pemerintah.")
+
+
+def test_a_pasal_restated_without_its_instruction_is_a_change_of_its_own() -> None:
+    body = (
+        "Beberapa ketentuan diubah sebagai berikut: Pasal 9 (1) Pengujian oleh Mahkamah. "
+        "4. Ketentuan Pasal 42 diubah sehingga berbunyi sebagai berikut: Pasal 42 Satu. "
+        "5. Ketentuan Pasal 64 diubah sehingga berbunyi sebagai berikut: Pasal 64 (1) Dua. "
+        "(2) Diatur dengan Peraturan Presiden. PasalT2 (1) Rancangan disahkan. "
+        "7. Pasal 80 dihapus."
+    )
+    changes = read_changes(body)
+    assert [(c.number, c.touched) for c in changes] == [
+        ("?", ["9"]),  # before change 4: 1, 2 or 3 — the neighbours leave more room than one
+        ("4", ["42"]),
+        ("5", ["64"]),
+        ("6", ["72"]),  # between 5 and 7: exactly the room of one ("PasalT2" is OCR for 72)
+        ("7", ["80"]),
+    ]
+    assert changes[2].wording["64"].endswith("(2) Diatur dengan Peraturan Presiden.")
+    assert changes[3].wording["72"] == "PasalT2 (1) Rancangan disahkan."
+
+
+def test_a_lost_instruction_before_headings_on_their_own_lines_and_a_bare_next_number() -> None:
+    garbled = read_change(
+        "8", "Ketentuan .\nPasal 45\nSetiap Orang dipidana.\nPasal 45A\nSetiap Orang lain."
+    )
+    assert garbled.wording == {
+        "45": "Pasal 45\nSetiap Orang dipidana.",
+        "45A": "Pasal 45A\nSetiap Orang lain.",
+    }
+    trailing = read_change(
+        "10", "Ketentuan Pasal 58 diubah sehingga berbunyi sebagai berikut: Pasal 58 Diatur. 1 1."
+    )
+    assert trailing.wording["58"] == "Pasal 58 Diatur."  # "1 1." is change 11's number

@@ -163,6 +163,20 @@ def test_heading_after_a_sentence_ending_in_a_reference_word() -> None:
     assert "25 tahun" in reg.pasal[2].text
 
 
+def test_a_heading_on_its_own_line_is_one_whatever_word_opens_the_next() -> None:
+    """'Pasal 87' alone on its line, then 'Peraturan Perundang-undangan mulai berlaku …':
+    'Pasal 87 Peraturan …' would read as a reference, but a line of its own is a heading."""
+    text = (
+        "UNDANG-UNDANG REPUBLIK INDONESIA NOMOR 12 TAHUN 2011 TENTANG PEMBENTUKAN\n"
+        "MEMUTUSKAN:\nPasal 1\nSatu.\nPasal 2\nDiatur oleh Sekretaris Daerah. ^A\nPasal 3\n"
+        "Peraturan Perundang-undangan mulai berlaku pada tanggal diundangkan.\n"
+        "Pasal 4\nLihat Pasal 3\nPeraturan Pemerintah tentang hal itu.\n"
+    )
+    reg = parse_regulation(text)
+    assert [p.number for p in reg.pasal] == ["1", "2", "3", "4"]
+    assert reg.pasal[2].text.startswith("Pasal 3\nPeraturan Perundang-undangan mulai berlaku")
+
+
 def test_real_corpus_amending_laws_keep_all_their_changes(corpus: dict) -> None:
     """UU 43/1999 quotes whole BABs of UU 8/1974; its Pasal I once stopped at the first one."""
     reg = corpus["parsed"]["uu-43-1999"]
