@@ -194,8 +194,16 @@ class Index:
         return self._load().lawbook.amendments(ref) if ref is not None else []
 
     def info(self) -> dict[str, Any]:
+        """The manifest, the skipped files, and the amending laws whose base law is not in
+        the index (their changes stay searchable, but no Pasal is consolidated with them)."""
         state = self._load()
-        return {"path": str(self.path), **state.manifest, "skipped": state.skipped()}
+        orphans = [{"law": o.source, "amends": o.target} for o in state.lawbook.orphans()]
+        return {
+            "path": str(self.path),
+            **state.manifest,
+            "skipped": state.skipped(),
+            "amending_without_base": orphans,
+        }
 
     def as_langchain_retriever(self, k: int = 10, filters: dict[str, Any] | None = None):
         """A ``langchain_core`` retriever whose Documents carry the citation metadata."""

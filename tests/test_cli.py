@@ -127,6 +127,22 @@ def test_index_search_info_eval_roundtrip(tmp_path: Path) -> None:
     info = json.loads(pilar("info", env_index, "--json", "--documents").stdout)
     assert info["counts"]["documents"] == 6 and info["embedder"] == "hash:256"
     assert any(d["status"] == "revoked" for d in info["documents"])
+    # the sample UU 19/2016 amends UU 11/2008, which the samples do not hold
+    assert info["amending_without_base"] == [{"law": "UU 19/2016", "amends": "UU 11/2008"}]
+    shown = subprocess.run(
+        [
+            *([str(PILAR)] if PILAR.exists() else [sys.executable, "-m", "pipeline.cli"]),
+            "info",
+            env_index,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=300,
+        check=True,
+    )
+    assert "UU 19/2016 amends UU 11/2008, which is not in this index" in shown.stderr
 
     (tmp_path / "q.jsonl").write_text(
         '{"_id": "q1", "text": "anggota Komisi Aparatur Sipil Negara"}\n'

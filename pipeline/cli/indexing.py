@@ -163,6 +163,12 @@ def info(
         )
     for row in data["skipped"]:
         err.print(f"  skipped {row['source']}: {row['reason']} — {row['error']}", markup=False)
+    for row in data["amending_without_base"]:
+        err.print(
+            f"  {row['law']} amends {row['amends']}, which is not in this index: its changes are "
+            "searchable, but `pilar pasal` cannot apply them (index the base law too)",
+            markup=False,
+        )
 
 
 @app.command()
