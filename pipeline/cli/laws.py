@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 
 from pipeline.cli.common import IndexOpt, JsonOpt, app, err, out
-from pipeline.legal.consolidate import ConsolidatedPasal, PasalVersion, split_ayat, word_diff
+from pipeline.legal.consolidate import ConsolidatedPasal, PasalVersion, part_of, word_diff
 from pipeline.text.labels import VERSION_LABELS
 
 
@@ -49,7 +49,9 @@ def pasal(
 
 
 def _print(found: ConsolidatedPasal, history: bool) -> None:
-    where = f" ayat ({found.ayat})" if found.ayat else ""
+    where = (f" ayat ({found.ayat})" if found.ayat else "") + (
+        f" huruf {found.huruf}" if found.huruf else ""
+    )
     out.print(
         f"[bold]{escape(found.regulation)} Pasal {escape(found.pasal)}{where}[/bold] — "
         f"{escape(found.title)}",
@@ -65,7 +67,7 @@ def _print(found: ConsolidatedPasal, history: bool) -> None:
         out.print()
         previous = found.versions[found.current - 1] if found.current else None
         out.print(
-            _marked(previous, version, found.ayat) or "[dim](tidak ada rumusan)[/dim]",
+            _marked(previous, version, found) or "[dim](tidak ada rumusan)[/dim]",
             highlight=False,
         )
     for warning in found.warnings:
@@ -77,7 +79,7 @@ def _print(found: ConsolidatedPasal, history: bool) -> None:
             marker = "→" if i == found.current else " "
             out.print(f"{marker} {i + 1}. {_describe(version)}", highlight=False)
             if i and version.text:  # the lines this version changed
-                marked = _marked(found.versions[i - 1], version, found.ayat).splitlines()
+                marked = _marked(found.versions[i - 1], version, found).splitlines()
                 changed = [line for line in marked if "[green]" in line or "[red]" in line]
                 out.print(_indent("\n".join(changed or marked)), highlight=False)
 
@@ -89,13 +91,12 @@ def _describe(version: PasalVersion) -> str:
     return escape(f"{VERSION_LABELS['id'][version.kind]}{source} (berlaku {date}){note}")
 
 
-def _marked(previous: PasalVersion | None, version: PasalVersion, ayat: str | None) -> str:
-    """The version's text with what changed since ``previous`` marked {+added+} [-removed-]."""
+def _marked(previous: PasalVersion | None, version: PasalVersion, found: ConsolidatedPasal) -> str:
+    """The version's text (the asked ayat / huruf) with what changed since ``previous`` marked
+    {+added+} [-removed-]."""
 
     def text(v: PasalVersion | None) -> str:
-        if v is None:
-            return ""
-        return split_ayat(v.text).get(ayat, "") if ayat else v.text
+        return part_of(v.text, found.ayat, found.huruf) if v is not None else ""
 
     new = text(version)
     if previous is None or not text(previous) or version.kind == "partly_revoked":

@@ -33,7 +33,9 @@ __all__ = [
     "Consolidation",
     "LawSource",
     "PasalVersion",
+    "part_of",
     "split_ayat",
+    "split_huruf",
     "word_diff",
 ]
 
@@ -61,6 +63,7 @@ class ConsolidatedPasal(Record):
     title: str = ""
     pasal: str
     ayat: str | None = None
+    huruf: str | None = None
     as_of: dt.date | None = Field(default=None, description="None: the latest wording")
     versions: list[PasalVersion] = Field(default_factory=list)
     current: int | None = Field(
@@ -75,13 +78,9 @@ class ConsolidatedPasal(Record):
 
     @property
     def text(self) -> str:
-        """The wording in force as of the date (one ayat when ``ayat`` is set)."""
+        """The wording in force as of the date (one ayat, or one huruf, when they are set)."""
         version = self.version
-        if version is None or not version.text:
-            return ""
-        if self.ayat is None:
-            return version.text
-        return split_ayat(version.text).get(self.ayat, "")
+        return part_of(version.text, self.ayat, self.huruf) if version else ""
 
     @property
     def status(self) -> str:
@@ -225,11 +224,17 @@ class Consolidation:
         return sorted(self.versions, key=_order)
 
     def pasal(
-        self, number: str, as_of: dt.date | None = None, ayat: str | None = None
+        self,
+        number: str,
+        as_of: dt.date | None = None,
+        ayat: str | None = None,
+        huruf: str | None = None,
     ) -> ConsolidatedPasal:
-        """Pasal ``number`` as of ``as_of`` (the latest wording when ``None``).
+        """Pasal ``number`` (or its ``ayat`` / ``huruf``) as of ``as_of`` (the latest wording
+        when ``None``).
 
-        Raises ``KeyError`` when the regulation never had that Pasal.
+        Raises ``KeyError`` when the regulation never had that Pasal, or the wording then has
+        no such ayat or huruf (the message says which it has).
         """
         versions = self.versions[number]
         warnings = []
@@ -249,12 +254,18 @@ class Consolidation:
             warnings.append(f"Pasal {number} {self.label} belum berlaku pada {as_of.isoformat()}")
         wording = versions[current].text if current is not None else ""
         if ayat is not None and wording and ayat not in split_ayat(wording):
-            raise KeyError(f"Pasal {number} {self.label} has no ayat ({ayat})")
+            has = ", ".join(f"({a})" for a in split_ayat(wording))
+            raise KeyError(f"has no ayat ({ayat})" + (f"; it has ayat {has}" if has else ""))
+        within = part_of(wording, ayat, None)
+        if huruf is not None and wording and huruf not in split_huruf(within):
+            has = ", ".join(split_huruf(within))
+            raise KeyError(f"has no huruf {huruf}" + (f"; it has huruf {has}" if has else ""))
         return ConsolidatedPasal(
             regulation=self.label,
             title=self.base.regulation.tentang,
             pasal=number,
             ayat=ayat,
+            huruf=huruf,
             as_of=as_of,
             versions=versions,
             current=current,
@@ -371,6 +382,27 @@ def split_ayat(text: str) -> dict[str, str]:
         num: text[start : starts[i + 1][1] if i + 1 < len(starts) else len(text)].strip()
         for i, (num, start) in enumerate(starts)
     }
+
+
+_HURUF_START = re.compile(r"(?:(?<=^)|(?<=\n)|(?<=[:;]\s)|(?<=[:;]))\s*([a-z]\d?)\.\s?(?=[A-Za-z])")
+
+
+def split_huruf(text: str) -> dict[str, str]:
+    """``'(1) … meliputi:\na. satu;\nb. dua; dan\nb1. tiga.'`` → ``{'a': 'a. satu;', …}``."""
+    starts = [(m[1], m.start(1)) for m in _HURUF_START.finditer(text)]
+    return {
+        label: text[start : starts[i + 1][1] if i + 1 < len(starts) else len(text)].strip()
+        for i, (label, start) in enumerate(starts)
+    }
+
+
+def part_of(text: str, ayat: str | None, huruf: str | None) -> str:
+    """The ayat and/or huruf of a Pasal's ``text`` (the whole text when neither is given)."""
+    if ayat is not None:
+        text = split_ayat(text).get(ayat, "")
+    if huruf is not None:
+        text = split_huruf(text).get(huruf, "")
+    return text
 
 
 def _replace_ayat(text: str, new: dict[str, str]) -> tuple[str, list[str]]:

@@ -23,7 +23,6 @@ from pipeline.legal.consolidate import (
     LawSource,
     PasalVersion,
     Revocation,
-    split_ayat,
 )
 from pipeline.legal.dates import RegulationDates, regulation_dates
 from pipeline.legal.headings import pasal_key
@@ -34,18 +33,21 @@ from pipeline.types import RegulationRef, regulation_label
 __all__ = ["Lawbook", "Orphan", "PasalRef", "parse_pasal_ref", "revoked_parts"]
 
 _REF_RE = re.compile(
-    r"^(?P<reg>.+?)\s*,?\s+Pasal\s+(?P<pasal>\d+\s?[A-Z]?)(?:\s+ayat\s*\(?\s*(?P<ayat>\d+[a-z]?)\s*\)?)?\s*$",
+    r"^(?P<reg>.+?)\s*,?\s+Pasal\s+(?P<pasal>\d+\s?[A-Z]?)"
+    r"(?:\s+ayat\s*\(?\s*(?P<ayat>\d+[a-z]?)\s*\)?)?(?:\s+huruf\s+(?P<huruf>[a-z]\d?))?\s*$",
     re.IGNORECASE,
 )
 
 
 @dataclass(frozen=True)
 class PasalRef:
-    """``UU 23/2014 Pasal 101 ayat (1)`` read: the regulation, the Pasal, the ayat if any."""
+    """``UU 23/2014 Pasal 101 ayat (1) huruf d1`` read: the regulation, the Pasal, the ayat
+    and huruf if any."""
 
     regulation: RegulationRef
     pasal: str
     ayat: str | None = None
+    huruf: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ def parse_pasal_ref(text: str) -> PasalRef:
         reg.jenis,
     )
     pasal = m["pasal"].replace(" ", "").upper()
-    return PasalRef(reg.model_copy(update={"jenis": jenis}), pasal, m["ayat"])
+    return PasalRef(reg.model_copy(update={"jenis": jenis}), pasal, m["ayat"], m["huruf"])
 
 
 class Lawbook:
@@ -104,13 +106,11 @@ class Lawbook:
                 + (f"; nearest: {', '.join('Pasal ' + n for n in near)}" if near else ""),
             )
         try:
-            found = law.pasal(ref.pasal, as_of=as_of, ayat=ref.ayat)
-        except KeyError:
-            version = law.pasal(ref.pasal, as_of=as_of).version
-            ayat = list(split_ayat(version.text if version else ""))
+            found = law.pasal(ref.pasal, as_of=as_of, ayat=ref.ayat, huruf=ref.huruf)
+        except KeyError as exc:
+            where = f" ayat ({ref.ayat})" if ref.ayat and "huruf" in str(exc) else ""
             raise ReferenceNotFoundError(
-                f"{law.label} Pasal {ref.pasal} has no ayat ({ref.ayat})"
-                + (f"; it has ayat {', '.join(f'({a})' for a in ayat)}" if ayat else "")
+                f"{law.label} Pasal {ref.pasal}{where} {exc.args[0]}"
             ) from None
         return found.model_copy(update={"versions": [self._cite(v) for v in found.versions]})
 

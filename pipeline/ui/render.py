@@ -139,7 +139,9 @@ def in_force_html(index: Index | None, hit: Hit, lang: str) -> str:
 
 def render_pasal(found: ConsolidatedPasal, lang: str) -> str:
     """A Pasal as of its date: the wording, what it rests on, and its timeline."""
-    where = f" ayat ({found.ayat})" if found.ayat else ""
+    where = (f" ayat ({found.ayat})" if found.ayat else "") + (
+        f" huruf {found.huruf}" if found.huruf else ""
+    )
     when = found.as_of.isoformat() if found.as_of else t(lang, "today")
     label = VERSION_LABELS.get(lang, VERSION_LABELS["id"])[found.status]
     wording = found.text or t(lang, "no_wording")

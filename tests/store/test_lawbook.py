@@ -58,6 +58,16 @@ def test_references_are_read_loosely_and_wrong_ones_name_the_nearest(index: Inde
         ReferenceNotFoundError, match=r"has no ayat \(5\); it has ayat \(1\), \(2\)"
     ):
         index.pasal("Perda 3/2018 Pasal 2 ayat (5)")
+    # a huruf inserted by the second amendment, read from the consolidated wording
+    assert index.pasal("Perda 3/2018 Pasal 4 ayat (1) huruf b1").text == (
+        "b1. peminjaman buku elektronik; dan"
+    )
+    with pytest.raises(ReferenceNotFoundError, match=r"has no huruf b1; it has huruf a, b, c$"):
+        index.pasal("Perda 3/2018 Pasal 4 ayat (1) huruf b1", as_of="2021-01-01")  # not yet
+    with pytest.raises(
+        ReferenceNotFoundError, match=r"ayat \(1\) has no huruf e; it has huruf a, b, b1, c"
+    ):
+        index.pasal("Perda 3/2018 Pasal 4 ayat (1) huruf e")
     with pytest.raises(ReferenceNotFoundError, match="cannot read"):
         index.pasal("Pasal tiga")
 
