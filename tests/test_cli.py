@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,10 +15,19 @@ from tests.conftest import ROOT, SAMPLES
 PILAR = Path(sys.executable).with_name("pilar")
 
 
-def run(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, check: bool = True, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``pilar ARGS`` as a subprocess; ``env``: variables on top of the current environment."""
     cmd = [str(PILAR)] if PILAR.exists() else [sys.executable, "-m", "pipeline.cli"]
     return subprocess.run(
-        [*cmd, *args], capture_output=True, text=True, cwd=ROOT, check=check, timeout=300
+        [*cmd, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=check,
+        timeout=300,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -82,21 +92,9 @@ def test_missing_path_is_reported(missing: str) -> None:
 
 def test_index_search_info_eval_roundtrip(tmp_path: Path) -> None:
     env_index = str(tmp_path / "idx")
-    import os
-
-    env = {**os.environ, "PILAR_INDEX__EMBEDDER": "hash"}
 
     def pilar(*args: str) -> subprocess.CompletedProcess[str]:
-        cmd = [str(PILAR)] if PILAR.exists() else [sys.executable, "-m", "pipeline.cli"]
-        return subprocess.run(
-            [*cmd, *args],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env=env,
-            timeout=300,
-            check=True,
-        )
+        return run(*args, env={"PILAR_INDEX__EMBEDDER": "hash"})
 
     first = json.loads(
         pilar("index", str(SAMPLES / "regulations"), "--index", env_index, "--json").stdout
@@ -129,19 +127,7 @@ def test_index_search_info_eval_roundtrip(tmp_path: Path) -> None:
     assert any(d["status"] == "revoked" for d in info["documents"])
     # the sample UU 19/2016 amends UU 11/2008, which the samples do not hold
     assert info["amending_without_base"] == [{"law": "UU 19/2016", "amends": "UU 11/2008"}]
-    shown = subprocess.run(
-        [
-            *([str(PILAR)] if PILAR.exists() else [sys.executable, "-m", "pipeline.cli"]),
-            "info",
-            env_index,
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=300,
-        check=True,
-    )
+    shown = pilar("info", env_index)
     assert "UU 19/2016 amends UU 11/2008, which is not in this index" in shown.stderr
 
     (tmp_path / "q.jsonl").write_text(
@@ -165,21 +151,8 @@ def test_index_search_info_eval_roundtrip(tmp_path: Path) -> None:
 
 
 def test_pasal_prints_the_wording_in_force_its_changes_and_its_history(tmp_path: Path) -> None:
-    import os
-
-    env = {**os.environ, "PILAR_INDEX__EMBEDDER": "hash"}
-    cmd = [str(PILAR)] if PILAR.exists() else [sys.executable, "-m", "pipeline.cli"]
-
     def pilar(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [*cmd, *args],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env=env,
-            timeout=300,
-            check=check,
-        )
+        return run(*args, check=check, env={"PILAR_INDEX__EMBEDDER": "hash"})
 
     index = str(tmp_path / "laws")
     pilar("index", str(ROOT / "tests" / "legal" / "laws"), "--index", index)
@@ -229,15 +202,12 @@ def test_templates_lists_both_languages() -> None:
 
 
 def test_draft_writes_the_brief_and_its_run_folder(tmp_path: Path) -> None:
-    import os
-
     reply = tmp_path / "reply.txt"
     reply.write_text(
         "Disiplin PNS adalah kesanggupan PNS untuk menaati kewajiban dan menghindari larangan [1]. "
         "Jumlah pegawai yang bolos mencapai 999 persen [1]. Kalimat ini tanpa kutipan sama sekali."
     )
     env = {
-        **os.environ,
         "PILAR_INDEX__EMBEDDER": "hash",
         "PILAR_LLM__BACKEND": "scripted",
         "PILAR_LLM__MODEL": str(reply),
@@ -245,16 +215,7 @@ def test_draft_writes_the_brief_and_its_run_folder(tmp_path: Path) -> None:
     }
 
     def pilar(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        cmd = [str(PILAR)] if PILAR.exists() else [sys.executable, "-m", "pipeline.cli"]
-        return subprocess.run(
-            [*cmd, *args],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env=env,
-            timeout=300,
-            check=check,
-        )
+        return run(*args, check=check, env=env)
 
     index = str(tmp_path / "idx")
     pilar("index", str(SAMPLES / "regulations"), "--index", index)
