@@ -6,7 +6,8 @@ Indexes the 49 regulations (hash embedder: consolidation reads the store, not th
 reports, through ``Index.pasal`` as an analyst would call it:
 
 * **checked Pasal**: ``benchmarks/data/consolidation_checked.jsonl`` (written by a helper who
-  saw no code or results; see its ``.md``). An entry is right when the status, the source of
+  saw no code or results; see its ``.md``), or with ``--set sealed`` the second set
+  (``consolidation_sealed.jsonl``, written the same way, run once to confirm). An entry is right when the status, the source of
   the wording in force and every quote (``starts`` at the start after the heading, each of
   ``contains``, ``ends`` at the end, none of ``not_contains``; whitespace-normalised) match.
 * **changes applied**: each numbered change of ``consolidation_changes.jsonl`` that rewrites
@@ -54,7 +55,7 @@ def check(entry: dict, index: Index) -> list[str]:
     problems = []
     if found.status != entry["status"]:
         problems.append(f"status {found.status} ≠ {entry['status']}")
-    if found.citations[-1] != entry["source"]:
+    if entry["source"] is not None and found.citations[-1] != entry["source"]:
         problems.append(f"source {found.citations[-1]} ≠ {entry['source']}")
     text = norm(found.text)
     body = re.sub(r"^Pasal\s*[0-9lIOT]+(?:\s?[0-9lIOT])*\s?[A-Z]?\s", "", text)
@@ -98,9 +99,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument(
-        "--out", type=Path, default=ROOT / "benchmarks" / "results" / "consolidation.json"
+        "--set",
+        choices=["checked", "sealed"],
+        default="checked",
+        help="checked: the development set; sealed: the second set, run once to confirm",
     )
+    parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
+    name = "consolidation" if args.set == "checked" else "consolidation_sealed"
+    args.out = args.out or ROOT / "benchmarks" / "results" / f"{name}.json"
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(index={"root": tmp, "embedder": "hash"})
         index = Index.open("regs", settings, create=True)
@@ -120,7 +127,7 @@ def main() -> None:
         loaded.__dict__["lawbook"] = book
 
         entries = [
-            json.loads(x) for x in (DATA / "consolidation_checked.jsonl").read_text().splitlines()
+            json.loads(x) for x in (DATA / f"consolidation_{args.set}.jsonl").read_text().splitlines()
         ]
         results = [
             {"id": e["id"], "ref": e["ref"], "as_of": e["as_of"], "problems": check(e, index)}
@@ -132,7 +139,7 @@ def main() -> None:
     legible = [c for c in changes if c["legible"]]
     out = {
         "cpu": cpu_model(),
-        "command": "benchmarks/consolidation.py --shared ../shared/data",
+        "command": f"benchmarks/consolidation.py --shared ../shared/data --set {args.set}",
         "checked_pasal": {
             "right": right,
             "total": len(results),
