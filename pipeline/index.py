@@ -29,6 +29,7 @@ from pipeline.types import Chunk, Hit
 if TYPE_CHECKING:
     from pipeline.embed import Embedder
     from pipeline.legal.consolidate import ConsolidatedPasal
+    from pipeline.stats.ask import FigureAnswer
     from pipeline.store.build import Progress
 
 __all__ = ["Index", "IndexReport"]
@@ -187,6 +188,16 @@ class Index:
         if isinstance(as_of, str):
             as_of = dt.date.fromisoformat(as_of)
         return self._load().lawbook.pasal(ref, as_of=as_of)
+
+    def figure(self, question: str) -> FigureAnswer | None:
+        """The exact figure a question asks for, from the index's figure store:
+        ``index.figure("Berapa TPT Banten tahun 2020?")`` → the value, its cell, the rank among
+        provinces, the national figure (``pipeline.stats.ask``). ``None`` when the question
+        names no indicator and region the store holds, or the index has no statistics."""
+        from pipeline.stats.ask import answer_question
+
+        store = self._load().figures
+        return answer_question(question, store) if store is not None else None
 
     def amendments(self, regulation: str) -> list[str]:
         """The laws in this index that amend ``regulation`` ("UU 23/2014"), oldest first."""

@@ -303,6 +303,9 @@ class Hit(Record):
     in_force: InForce | None = Field(
         default=None, description="for a Pasal a later law rewrote: its wording in force"
     )
+    figure: dict | None = Field(
+        default=None, description="for a figure question: the exact answer (stats.ask.FigureAnswer)"
+    )
 
     @property
     def citation(self) -> str:
@@ -335,6 +338,7 @@ class Hit(Record):
             "via_penjelasan": self.via,
             "amends": c.amends,
             "in_force": self.in_force.model_dump() if self.in_force else None,
+            "figure": self.figure,
         }
 
 

@@ -19,10 +19,14 @@
    wording in force, ``Chunk.amends``) to just above it; a hit on either carries the Pasal's
    consolidated wording in force (``Hit.in_force``), cited to both.
 6. Optionally, maximal marginal relevance diversifies the final list.
+7. A question that asks for a figure ("Berapa TPT Banten tahun 2020?") gets the exact figure
+   from the index's figure store first, cited to its cell (``pipeline.stats.ask``): a hit of
+   kind ``card`` whose text is the answer (or why there is none, or the candidates).
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import TYPE_CHECKING, Any
 
 from pipeline.retrieve import retrievers
@@ -30,7 +34,7 @@ from pipeline.retrieve.filters import FilterError, filter_mask
 from pipeline.retrieve.fusion import fuse
 from pipeline.retrieve.glossary import expand_query
 from pipeline.retrieve.inforce import fold_penjelasan, in_force_wording, lift_amendments
-from pipeline.types import Hit
+from pipeline.types import Chunk, Hit
 
 if TYPE_CHECKING:
     from pipeline.store.loaded import LoadedIndex
@@ -105,7 +109,51 @@ def search(
                 in_force=in_force,
             )
         )
+    figure = _figure_hit(state, query, filters)
+    if figure is not None:
+        top = max((h.score for h in hits), default=0.0)
+        hits = [figure.model_copy(update={"score": top + 1.0})] + [
+            h.model_copy(update={"rank": h.rank + 1}) for h in hits[: k - 1]
+        ]
     return hits
+
+
+def _figure_hit(state: LoadedIndex, query: str, filters: dict[str, Any] | None) -> Hit | None:
+    """The exact answer to a figure question as a hit, when the index has statistics and no
+    filter other than region or language narrows the search."""
+    if filters and set(filters) - {"region", "language"}:
+        return None
+    store = state.figures
+    if store is None:
+        return None
+    from pipeline.stats.ask import answer_question
+
+    answer = answer_question(query, store)
+    if answer is None:
+        return None
+    key = f"{answer.region}|{answer.indicator}|{answer.period}|{answer.status}"
+    doc_id = answer.doc_id or "figures"
+    row = state.conn.execute("SELECT title FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+    cell = answer.figure.cell.label if answer.figure else None
+    name = answer.indicator_name or "?"
+    citation = f"{name}, {answer.region} {answer.period or ''}".strip() + (
+        f" — {cell}" if cell else ""
+    )
+    chunk = Chunk(
+        id=f"{doc_id}-fig-{hashlib.sha1(key.encode()).hexdigest()[:12]}",
+        doc_id=doc_id,
+        kind="card",
+        text=answer.message,
+        citation=citation if answer.status != "ambiguous" else answer.message[:120],
+        source=answer.figure.cell.file if answer.figure else "",
+        doc_title=row["title"] if row else "",
+        char_start=0,
+        char_end=0,
+        language="id",
+        heading=name,
+        region=answer.region,
+    )
+    return Hit(chunk=chunk, score=0.0, rank=1, figure=answer.model_dump(mode="json"))
 
 
 def _f(value: Any) -> float | None:

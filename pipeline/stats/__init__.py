@@ -49,6 +49,7 @@ from pipeline.stats.read import (
     title_of,
     transcode_to_utf8,
 )
+from pipeline.stats.store import write_figures
 from pipeline.text.numbers import format_number_id
 from pipeline.types import EvidenceCard, SkippedFile
 
@@ -100,6 +101,7 @@ def cards_from_files(
     mapping: dict[str, str] | None = None,
     regions: list[str] | None = None,
     indicators: list[str] | None = None,
+    figures_to: Path | None = None,
 ) -> StatsReport:
     """Evidence cards for every region × indicator in the given tables (files or folders).
 
@@ -109,6 +111,8 @@ def cards_from_files(
     if *every* file failed because its columns could not be recognised, that
     :class:`StatsError` is raised so its help (the ``--map`` syntax) reaches the user.
     ``regions`` and ``indicators`` filter the cards (ranks are still among all regions).
+    ``figures_to``: also write every figure, with its cell, to that Parquet file (the index's
+    figure store, :mod:`pipeline.stats.store`).
     """
     settings = settings or StatsSettings()
     report = StatsReport()
@@ -150,6 +154,8 @@ def cards_from_files(
                     con, settings, indicators=indicators, max_points=settings.max_series_points
                 )
                 report.cards, report.warnings = cards, report.warnings + warnings
+                if figures_to is not None:
+                    write_figures(con, figures_to)
         finally:
             con.close()
     if regions:

@@ -186,6 +186,15 @@ def build_cards(
     indmap = pd.DataFrame(ind_table, columns=["ind_raw", "ind", "nonzero", "break_year"]).astype(
         {"break_year": "Int64"}
     )
+    # what the figure store keeps of each indicator (``pipeline.stats.store``)
+    indinfo = pd.DataFrame(
+        [
+            (i.code, i.name, i.unit, i.rank_order, i.break_year, i.break_note)
+            for i in infos.values()
+        ],
+        columns=["ind", "indicator_name", "unit", "rank_order", "break_year", "break_note"],
+    ).astype({"break_year": "Int64", "break_note": "string"})
+    con.register("indinfo", indinfo)
     con.register("regmap", regmap)
     con.register("permap", permap)
     con.register("indmap", indmap)

@@ -46,6 +46,7 @@ KNOWN_INDICATORS: tuple[tuple[IndicatorInfo, tuple[str, ...]], ...] = (
             "persentase miskin",
             "persentasemiskin",
             "tingkat kemiskinan",
+            "poverty rate",
         ),
     ),
     (
@@ -54,7 +55,7 @@ KNOWN_INDICATORS: tuple[tuple[IndicatorInfo, tuple[str, ...]], ...] = (
     ),
     (
         IndicatorInfo("gini", "Rasio Gini", "rasio", "asc", True),
-        ("gini", "giniratio", "rasio gini"),
+        ("gini", "giniratio", "rasio gini", "gini ratio"),
     ),
     (
         IndicatorInfo("inflation", "Inflasi", "persen", "asc", False),
@@ -69,11 +70,13 @@ KNOWN_INDICATORS: tuple[tuple[IndicatorInfo, tuple[str, ...]], ...] = (
             "pertumbuhan pdrb",
             "lpe",
             "gdp growth",
+            "grdp growth",
+            "economic growth",
         ),
     ),
     (
         IndicatorInfo("kfd", "Kemampuan Fiskal Daerah (KFD)", "indeks", "desc", True),
-        ("kfd", "kemampuan fiskal"),
+        ("kfd", "kemampuan fiskal", "fiscal capacity"),
     ),
     (
         IndicatorInfo(
@@ -87,14 +90,51 @@ KNOWN_INDICATORS: tuple[tuple[IndicatorInfo, tuple[str, ...]], ...] = (
     ),
     (
         IndicatorInfo("rls", "Rata-rata lama sekolah", "tahun", "desc", True),
-        ("rls", "rata rata lama sekolah", "lama sekolah"),
+        ("rls", "rata rata lama sekolah", "lama sekolah", "years of schooling"),
     ),
     (
         IndicatorInfo("tpak", "Tingkat Partisipasi Angkatan Kerja (TPAK)", "persen", "desc", True),
-        ("tpak", "partisipasi angkatan kerja"),
+        (
+            "tpak",
+            "partisipasi angkatan kerja",
+            "labour force participation",
+            "labor force participation",
+        ),
     ),
 )
 _BY_CODE = {info.code: info for info, _ in KNOWN_INDICATORS}
+
+#: the English names of the known indicators (for the card vectors and English questions)
+ENGLISH_NAMES: dict[str, str] = {
+    "ipm": "Human Development Index (HDI)",
+    "poverty_rate": "Poverty rate (P0)",
+    "tpt": "Open unemployment rate",
+    "gini": "Gini ratio",
+    "inflation": "Inflation",
+    "grdp_growth": "GRDP growth (economic growth)",
+    "kfd": "Regional fiscal capacity",
+    "internet_use": "Share of people using the internet",
+    "uhh": "Life expectancy",
+    "rls": "Mean years of schooling",
+    "tpak": "Labour force participation rate",
+}
+
+
+def english_name(code: str) -> str | None:
+    """The English name of a known indicator code."""
+    return ENGLISH_NAMES.get(code)
+
+
+#: how a question names an indicator beyond its table names: broader words that would be
+#: wrong for a column ("Jumlah Penduduk Miskin" is a count, "Klasifikasi Kemiskinan" a class)
+QUESTION_WORDS: dict[str, tuple[str, ...]] = {
+    "poverty_rate": ("kemiskinan", "penduduk miskin", "poverty", "poor"),
+    "tpt": ("unemployment rate", "jobless"),
+    "ipm": ("human development index",),
+    "grdp_growth": ("pertumbuhan ekonomi", "growth"),
+    "inflation": ("inflation rate",),
+    "internet_use": ("internet",),
+}
 _TARGET_WORDS = ("target", "rkp", "batas", "sasaran")
 
 
@@ -149,7 +189,8 @@ PROVINCES: tuple[str, ...] = (
     "PAPUA PEGUNUNGAN",
 )  # fmt: skip
 
-_ALIASES: dict[str, str] = {
+#: spelling variants and English names of provinces → the BPS name
+REGION_ALIASES: dict[str, str] = {
     "KEP RIAU": "KEPULAUAN RIAU",
     "KEPRI": "KEPULAUAN RIAU",
     "KEP BANGKA BELITUNG": "KEPULAUAN BANGKA BELITUNG",
@@ -177,6 +218,37 @@ _ALIASES: dict[str, str] = {
     "SUMATRA BARAT": "SUMATERA BARAT",
     "SUMATRA SELATAN": "SUMATERA SELATAN",
     "IRIAN JAYA BARAT": "PAPUA BARAT",
+    # English names, as analysts write them
+    "RIAU ISLANDS": "KEPULAUAN RIAU",
+    "BANGKA BELITUNG ISLANDS": "KEPULAUAN BANGKA BELITUNG",
+    "SPECIAL REGION OF YOGYAKARTA": "DI YOGYAKARTA",
+    "NORTH SUMATRA": "SUMATERA UTARA",
+    "WEST SUMATRA": "SUMATERA BARAT",
+    "SOUTH SUMATRA": "SUMATERA SELATAN",
+    "WEST JAVA": "JAWA BARAT",
+    "CENTRAL JAVA": "JAWA TENGAH",
+    "EAST JAVA": "JAWA TIMUR",
+    "WEST NUSA TENGGARA": "NUSA TENGGARA BARAT",
+    "EAST NUSA TENGGARA": "NUSA TENGGARA TIMUR",
+    "WEST KALIMANTAN": "KALIMANTAN BARAT",
+    "CENTRAL KALIMANTAN": "KALIMANTAN TENGAH",
+    "SOUTH KALIMANTAN": "KALIMANTAN SELATAN",
+    "EAST KALIMANTAN": "KALIMANTAN TIMUR",
+    "NORTH KALIMANTAN": "KALIMANTAN UTARA",
+    "NORTH SULAWESI": "SULAWESI UTARA",
+    "CENTRAL SULAWESI": "SULAWESI TENGAH",
+    "SOUTH SULAWESI": "SULAWESI SELATAN",
+    "SOUTHEAST SULAWESI": "SULAWESI TENGGARA",
+    "SOUTH EAST SULAWESI": "SULAWESI TENGGARA",
+    "WEST SULAWESI": "SULAWESI BARAT",
+    "NORTH MALUKU": "MALUKU UTARA",
+    "MOLUCCAS": "MALUKU",
+    "NORTH MOLUCCAS": "MALUKU UTARA",
+    "WEST PAPUA": "PAPUA BARAT",
+    "SOUTHWEST PAPUA": "PAPUA BARAT DAYA",
+    "SOUTH PAPUA": "PAPUA SELATAN",
+    "CENTRAL PAPUA": "PAPUA TENGAH",
+    "HIGHLAND PAPUA": "PAPUA PEGUNUNGAN",
 }
 _PROVINCE_SET = frozenset(PROVINCES)
 
@@ -199,8 +271,8 @@ def canonical_province(name: str) -> str | None:
             key = key[len(prefix) :]
     if key in _PROVINCE_SET:
         return key
-    if key in _ALIASES:
-        return _ALIASES[key]
+    if key in REGION_ALIASES:
+        return REGION_ALIASES[key]
     if key.startswith("KEPULAUAN "):
         return None
     return None

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.chunk import CHUNKER_VERSION, chunk_document
+from pipeline.chunk import CHUNKER_VERSION
 from pipeline.embed import Embedder, get_embedder
 from pipeline.errors import IndexMismatchError
 from pipeline.ingest import expand_paths
@@ -74,6 +74,8 @@ class Build:
         start = time.perf_counter()
         report = IndexReport()
         self.clean_temp()
+        # the figure store of the tables read now (``stats/<doc_id>.parquet``), until written
+        self._stage = self.path / f".tmp-stats-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         previous = None if rebuild else current_version(self.path)
         old_docs, old_chunks, old_rel = self._load_previous(previous)
         if previous is not None:
@@ -126,12 +128,15 @@ class Build:
                 continue
             seen_docs.add(doc.id)
             new_chunks = ingest.chunks.get(doc.id)
+            figures = self._stage / f"{doc.id}.parquet"
             if new_chunks is None:
-                from pipeline.stats.chunks import card_chunks  # pandas and duckdb: when needed
+                from pipeline.stats.chunks import document_chunks  # pandas, duckdb: when needed
 
-                new_chunks = chunk_document(doc, self.settings.chunk) + card_chunks(
-                    doc, self.settings
-                )
+                new_chunks = document_chunks(doc, self.settings, figures_to=figures)
+            elif any(c.kind == "card" for c in new_chunks):  # read by Ray: figures not yet kept
+                from pipeline.stats import cards_from_files
+
+                cards_from_files([doc.source], self.settings.stats, figures_to=figures)
             chunks.extend(new_chunks)
             doc_rows.append(doc_row(doc, len(new_chunks)))
             rel_rows.extend(relation_rows(doc))
@@ -141,7 +146,13 @@ class Build:
         for row in doc_rows:
             row["status"], row["status_note"] = status.get(row["doc_id"], ("n/a", None))
         report.version = self._write(
-            doc_rows, chunks, rel_rows, vectors, report.skipped, time.perf_counter() - start
+            doc_rows,
+            chunks,
+            rel_rows,
+            vectors,
+            report.skipped,
+            time.perf_counter() - start,
+            figures=self._figures({row["doc_id"] for row in doc_rows}, previous),
         )
         report.documents_total = len(doc_rows)
         report.chunks_total = len(chunks)
@@ -255,6 +266,15 @@ class Build:
             return np.zeros((0, dim), dtype=np.float32)
         return np.vstack([found[h] for h in hashes]).astype(np.float32)
 
+    def _figures(self, doc_ids: set[str], previous: Path | None) -> list[Path]:
+        """The figure-store files of the new version: those written now, and those of the
+        documents kept from ``previous`` (their tables did not change)."""
+        files = {p.stem: p for p in self._stage.glob("*.parquet")} if self._stage.exists() else {}
+        if previous is not None:
+            for old in (previous / "stats").glob("*.parquet"):
+                files.setdefault(old.stem, old)
+        return [p for stem, p in sorted(files.items()) if stem in doc_ids]
+
     def _write(
         self,
         doc_rows: list[dict[str, Any]],
@@ -263,6 +283,7 @@ class Build:
         vectors: np.ndarray,
         skipped: list[SkippedFile],
         seconds: float,
+        figures: Sequence[Path] = (),
     ) -> str:
         import bm25s
         import faiss
@@ -340,6 +361,14 @@ class Build:
                     "skipped": len(skipped),
                 },
             }
+            if figures:  # the figure store: hard links where the filesystem allows
+                (tmp / "stats").mkdir()
+                for file in figures:
+                    try:
+                        os.link(file, tmp / "stats" / file.name)
+                    except OSError:
+                        shutil.copy2(file, tmp / "stats" / file.name)
+                manifest["figures"] = {"files": len(figures), "format": "parquet"}
             (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
             for file in tmp.rglob("*"):
                 if file.is_file():
@@ -356,6 +385,7 @@ class Build:
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
+        shutil.rmtree(self._stage, ignore_errors=True)
         self.progress("write", 1, 1)
         return name
 

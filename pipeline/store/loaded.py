@@ -30,6 +30,8 @@ from pipeline.types import Chunk, regulation_label
 if TYPE_CHECKING:
     import faiss
 
+    from pipeline.stats.store import FigureStore
+
 __all__ = ["Column", "LoadedIndex"]
 
 
@@ -295,6 +297,13 @@ class LoadedIndex:
         if row is None:
             raise IndexNotFoundError(f"no document {doc_id!r}")
         return row["text"]
+
+    @functools.cached_property
+    def figures(self) -> FigureStore | None:
+        """This version's figure store (``stats/*.parquet``); ``None`` without statistics."""
+        from pipeline.stats.store import FigureStore  # duckdb: only for an index with tables
+
+        return FigureStore.open(self.version_dir)
 
     @functools.cached_property
     def lawbook(self) -> Lawbook:

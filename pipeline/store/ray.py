@@ -8,8 +8,8 @@ the same code as the local engine, so the index that comes out opens with ``pila
 
 1. **read**: the files to (re)read become a dataset of paths; ``map_batches`` runs
    :func:`pipeline.ingest.ingest_paths` (the same per-file worker process, time limit and
-   memory cap as locally), :func:`pipeline.chunk.chunk_document` and
-   :func:`pipeline.stats.chunks.card_chunks` on each batch (:func:`read_batch`), returning
+   memory cap as locally), :func:`pipeline.stats.chunks.document_chunks` on each batch
+   (:func:`read_batch`), returning
    documents, their chunks and the skipped files with reasons, as JSON.
 2. **embed**: the texts that the cache does not hold become a dataset; an actor pool (one
    embedder per actor, loaded once) embeds them in batches and writes each batch as a vector
@@ -38,12 +38,11 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.chunk import chunk_document
 from pipeline.embed import get_embedder
 from pipeline.errors import MissingDependencyError
 from pipeline.ingest import ingest_paths
 from pipeline.settings import Settings
-from pipeline.stats.chunks import card_chunks
+from pipeline.stats.chunks import document_chunks
 from pipeline.store.engine import EngineRead, ReadProgress
 from pipeline.types import Chunk, Document, SkippedFile
 
@@ -58,7 +57,7 @@ def read_batch(batch: dict[str, Any], settings_json: str) -> dict[str, Any]:
     report = ingest_paths([str(p) for p in batch["path"]], settings.ingest)
     kinds, payloads = [], []
     for doc in report.documents:
-        chunks = chunk_document(doc, settings.chunk) + card_chunks(doc, settings)
+        chunks = document_chunks(doc, settings)
         kinds.append("document")
         payloads.append(doc.model_dump_json())
         for chunk in chunks:

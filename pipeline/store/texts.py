@@ -11,7 +11,10 @@ __all__ = ["bm25_text", "embed_text", "text_hash"]
 
 
 def embed_text(chunk: Chunk, with_heading: bool = True) -> str:
-    """The text the embedder sees: the chunk, led by its regulation title and BAB."""
+    """The text the embedder sees: the chunk, led by its regulation title and BAB; for an
+    evidence card, its series family (``pipeline.stats.chunks``: indicator names, unit, level)."""
+    if chunk.kind == "card" and chunk.heading:
+        return chunk.heading
     if with_heading and chunk.heading:
         return f"{chunk.heading}\n{chunk.text}"
     return chunk.text

@@ -1,0 +1,99 @@
+"""Exact answers to figure questions from the figure store (our sample tables and a small
+kabupaten/kota table of ours)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.stats import cards_from_files
+from pipeline.stats.ask import answer_question, read_question
+from pipeline.stats.store import FigureStore
+from tests.conftest import SAMPLES
+
+KABKOTA = """Provinsi,Kab/Kota,Indeks Pembangunan Manusia,Persentase Penduduk Miskin (P0) (Persen)
+JAWA BARAT,Bandung,72.73,6.97
+JAWA BARAT,Kota Bandung,81.96,3.96
+JAWA BARAT,Bogor,70.65,8.13
+GORONTALO,Gorontalo,0,17.64
+GORONTALO,Kota Gorontalo,76.82,5.63
+"""
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> FigureStore:
+    folder = tmp_path_factory.mktemp("figures")
+    (folder / "kabkota.csv").write_text(KABKOTA)
+    files = []
+    for i, path in enumerate([*sorted((SAMPLES / "stats").glob("*.csv")), folder / "kabkota.csv"]):
+        cards_from_files([path], figures_to=folder / f"doc{i}.parquet")
+        files.append(folder / f"doc{i}.parquet")
+    return FigureStore(files)
+
+
+def test_a_figure_with_its_cell_rank_and_national(store: FigureStore) -> None:
+    answer = answer_question("Berapa TPT Kepulauan Riau tahun 2020?", store)
+    assert answer.status == "ok" and answer.figure.value == 10.34
+    assert (answer.figure.cell.row, answer.figure.cell.column) == (142, "nilai")
+    assert answer.figure.cell.file.endswith("indikator_provinsi.csv")
+    assert (answer.rank, answer.rank_of, answer.rank_order) == (7, 9, "asc")  # lower is better
+    assert answer.national.value == 7.07 and answer.national.cell.row == 219
+    assert "10,34 persen" in answer.message and "row 142" in answer.message
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "TPT Kep. Riau 2020",
+        "Tingkat pengangguran terbuka Kepulauan Riau pada tahun 2020",
+        "What was the unemployment rate of the Riau Islands in 2020?",
+    ],
+)
+def test_region_variants_and_english_names_find_the_same_cell(
+    store: FigureStore, question: str
+) -> None:
+    answer = answer_question(question, store)
+    assert answer.region == "KEPULAUAN RIAU" and answer.figure.cell.row == 142
+
+
+def test_english_questions_get_english_answers(store: FigureStore) -> None:
+    answer = answer_question("What was the poverty rate of West Java in 2019?", store)
+    assert answer.figure.value == 6.82 and answer.message.count("rank") == 1
+    assert "national" in answer.message
+
+
+def test_a_missing_year_is_said_never_reported_as_zero(store: FigureStore) -> None:
+    answer = answer_question("Berapa TPT Jawa Barat tahun 2005?", store)
+    assert answer.status == "missing" and answer.figure is None
+    assert "2005" in answer.message and "tersedia 2012–2022" in answer.message
+    # a placeholder zero (IPM cannot be 0): missing, with the cell that holds the 0
+    zero = answer_question("IPM Kabupaten Gorontalo", store)
+    assert zero.status == "missing" and zero.figure is None
+    assert "angka pengganti" in zero.message and "row 5" in zero.message
+
+
+def test_a_comparison_across_a_method_break_says_so(store: FigureStore) -> None:
+    across = answer_question("Perubahan IPM Jawa Barat sejak 2012", store)
+    assert across.change is None and across.since.period == "2012"
+    assert any("tidak sebanding" in n and "2013" in n for n in across.notes)
+    within = answer_question("IPM Jawa Barat 2021 dibanding 2014", store)
+    assert within.change == pytest.approx(within.figure.value - within.since.value)
+    assert not within.notes
+
+
+def test_kabupaten_and_kota_are_told_apart_and_namesakes_listed(store: FigureStore) -> None:
+    assert answer_question("IPM Kota Bandung", store).figure.value == 81.96
+    assert answer_question("IPM Kabupaten Bandung", store).figure.value == 72.73
+    both = answer_question("Berapa IPM Bandung?", store)
+    assert both.status == "ambiguous" and "Kota Bandung" in both.message
+    assert set(both.candidates) == {"Bandung (kabupaten/kota)", "Kota Bandung (kabupaten/kota)"}
+    two = answer_question("Kemiskinan dan pengangguran di Aceh 2020", store)
+    assert two.status == "ambiguous" and len(two.candidates) == 2
+
+
+def test_questions_about_something_else_are_left_to_search(store: FigureStore) -> None:
+    assert answer_question("Berapa anggota KASN?", store) is None
+    assert answer_question("Bagaimana kemiskinan diukur?", store) is None  # no region
+    reading = read_question("TPT nasional sejak 2015", store)
+    assert reading.regions == [("INDONESIA", "national")] and reading.since == 2015

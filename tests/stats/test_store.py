@@ -1,0 +1,74 @@
+"""The figure store in the index folder: written with the index version, carried over for
+unchanged tables, dropped with a removed table, and read by search for figure questions."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline.index import Index
+from pipeline.settings import load_settings
+from tests.conftest import SAMPLES
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> tuple[Index, Path]:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SAMPLES / "stats", corpus)
+    index = Index.open(
+        "angka", load_settings(index={"root": str(tmp_path), "embedder": "hash"}), create=True
+    )
+    index.add([corpus])
+    return index, corpus
+
+
+def _store_files(index: Index) -> dict[str, bytes]:
+    version = index._load().version_dir
+    return {p.name: p.read_bytes() for p in (version / "stats").glob("*.parquet")}
+
+
+def test_every_figure_is_stored_with_its_cell(built: tuple[Index, Path]) -> None:
+    index, _ = built
+    files = _store_files(index)
+    assert len(files) == 2 and index.manifest["figures"] == {"files": 2, "format": "parquet"}
+    version = index._load().version_dir
+    rows = duckdb.sql(
+        f"SELECT region, indicator, period, value, status, row, col FROM "
+        f"read_parquet('{version}/stats/*.parquet') WHERE region = 'PAPUA SELATAN'"
+    ).fetchall()
+    # "-" cells: stored as missing, never as 0
+    assert rows and all(value is None and status == "missing" for *_, value, status, _r, _c in rows)
+    # the rows of a statistics table are not chunks of text: its cards are
+    chunks = index._load().chunks_at(range(index._load().n))
+    assert {c.kind for c in chunks if c.source.endswith(".csv")} == {"card"}
+
+
+def test_the_store_is_versioned_with_the_index(built: tuple[Index, Path]) -> None:
+    index, corpus = built
+    before = _store_files(index)
+    first = index._load().version_dir
+    index.add([corpus])  # nothing changed: the new version carries the same files over
+    assert index._load().version_dir != first and _store_files(index) == before
+    (corpus / "internet_provinsi_wide.csv").unlink()
+    index.add([corpus], remove=[corpus / "internet_provinsi_wide.csv"])
+    after = _store_files(index)
+    assert len(after) == 1 and set(after) < set(before)
+    assert index.figure("Internet use in DI Yogyakarta 2019") is None  # gone with its table
+    assert index.figure("TPT Jawa Barat 2020").figure.value == 10.46
+
+
+def test_search_answers_a_figure_question_first_with_its_cell(built: tuple[Index, Path]) -> None:
+    index, _ = built
+    hits = index.search("Berapa TPT Kepulauan Riau tahun 2020?", k=5)
+    first = hits[0]
+    assert first.chunk.kind == "card" and first.figure["figure"]["value"] == 10.34
+    assert first.citation.endswith("indikator_provinsi.csv row 142, column 'nilai'")
+    assert "10,34 persen" in first.chunk.text and [h.rank for h in hits] == [1, 2, 3, 4, 5]
+    assert first.to_json()["figure"]["rank"] == 7
+    # a filter other than region narrows to documents: no figure answer then
+    assert not index.search("Berapa TPT Kepulauan Riau tahun 2020?", k=5, filters={"jenis": "UU"})
+    plain = index.search("kemiskinan", k=3)
+    assert all(h.figure is None for h in plain)  # no region named: search as usual
