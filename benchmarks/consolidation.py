@@ -127,7 +127,8 @@ def main() -> None:
         loaded.__dict__["lawbook"] = book
 
         entries = [
-            json.loads(x) for x in (DATA / f"consolidation_{args.set}.jsonl").read_text().splitlines()
+            json.loads(x)
+            for x in (DATA / f"consolidation_{args.set}.jsonl").read_text().splitlines()
         ]
         results = [
             {"id": e["id"], "ref": e["ref"], "as_of": e["as_of"], "problems": check(e, index)}

@@ -7,6 +7,7 @@ psutil, including children) is not polluted by the generator.
 
     .venv/bin/python benchmarks/stats_large_csv.py            # full size
     .venv/bin/python benchmarks/stats_large_csv.py --rows-scale 0.01   # quick check
+    .venv/bin/python benchmarks/stats_large_csv.py --index   # index it: store, cards, lookups
 
 Writes ``benchmarks/results/stats_large_csv.json``.
 """
@@ -27,6 +28,10 @@ from pathlib import Path
 import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.machine import cpu_model  # noqa: E402
+
 RESULTS = ROOT / "benchmarks" / "results" / "stats_large_csv.json"
 
 
@@ -74,10 +79,55 @@ def measured(path: str) -> None:
     )
 
 
-def run_child(path: Path) -> tuple[dict, int]:
+def indexed(path: str) -> None:
+    """Child process (``--index``): index the table, then time figure lookups in the store."""
+    import random
+    import statistics
+
+    from pipeline.index import Index
+    from pipeline.settings import load_settings
+
+    with tempfile.TemporaryDirectory(prefix="pilar-bench-ix-") as tmp:
+        index = Index.open("big", load_settings(index={"root": tmp}), create=True)
+        start = time.perf_counter()
+        report = index.add([path])
+        elapsed = time.perf_counter() - start
+        t0 = time.perf_counter()
+        store = index._load().figures
+        opened = time.perf_counter() - t0
+        regions = [r for r, _level, _nat in store.regions()]
+        codes = [c for c, _name, _unit in store.indicators()]
+        rng = random.Random(7)
+        times = []
+        for _ in range(200):
+            region, code = rng.choice(regions), rng.choice(codes)
+            t = time.perf_counter()
+            series = store.series(region, code)
+            store.peers(code, series[-1].level, series[-1].period)
+            store.national(code, series[-1].period)
+            times.append(1000 * (time.perf_counter() - t))
+        answer = index.figure(f"{codes[3]} {regions[42]}")
+        print(
+            json.dumps(
+                {
+                    "seconds": round(elapsed, 2),
+                    "chunks": report.chunks_total,
+                    "chunks_embedded": report.chunks_embedded,
+                    "skipped": len(report.skipped),
+                    "figures": store.count(),
+                    "store_open_seconds": round(opened, 2),
+                    "lookup_ms_p50": round(statistics.median(times), 1),
+                    "lookup_ms_p95": round(sorted(times)[189], 1),
+                    "example": answer.message if answer else None,
+                }
+            )
+        )
+
+
+def run_child(path: Path, mode: str = "--child") -> tuple[dict, int]:
     """Run the measured part in a subprocess, sampling its RSS (+children) every 50 ms."""
     child = subprocess.Popen(
-        [sys.executable, __file__, "--child", str(path)],
+        [sys.executable, __file__, mode, str(path)],
         stdout=subprocess.PIPE,
         text=True,
         cwd=ROOT,
@@ -111,6 +161,12 @@ def run_child(path: Path) -> tuple[dict, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--index-child", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--index",
+        action="store_true",
+        help="index the table (figure store, cards) instead of only building its cards",
+    )
     parser.add_argument("--regions", type=int, default=500)
     parser.add_argument("--indicators", type=int, default=20)
     parser.add_argument("--periods", type=int, default=1000)
@@ -120,6 +176,9 @@ def main() -> None:
     if args.child:
         measured(args.child)
         return
+    if args.index_child:
+        indexed(args.index_child)
+        return
     periods = max(2, int(args.periods * args.rows_scale))
     with tempfile.TemporaryDirectory(prefix="pilar-bench-") as tmp:
         path = Path(tmp) / "long.csv"
@@ -127,7 +186,22 @@ def main() -> None:
         rows = generate(path, args.regions, args.indicators, periods)
         generated = time.perf_counter() - start
         size_mb = path.stat().st_size / 2**20
-        result, peak = run_child(path)
+        result, peak = run_child(path, "--index-child" if args.index else "--child")
+    if args.index:
+        record = {
+            "benchmark": "stats_large_csv --index",
+            "cpu": cpu_model(),
+            "rows": rows,
+            "csv_mb": round(size_mb, 1),
+            **result,
+            "peak_rss_mb": round(peak / 2**20),
+            "command": "benchmarks/stats_large_csv.py " + " ".join(sys.argv[1:]),
+        }
+        print(json.dumps(record, indent=2, ensure_ascii=False))
+        if not args.no_write:
+            target = RESULTS.with_name("stats_large_index.json")
+            target.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n")
+        return
     record = {
         "benchmark": "stats_large_csv",
         "data": "synthetic long CSV (';' delimiter, Indonesian decimal commas)",

@@ -24,7 +24,7 @@ from pipeline.settings import Settings, load_settings
 from pipeline.store.folder import current_version, out_of_space, resolve_path, writer_lock
 from pipeline.store.loaded import LoadedIndex
 from pipeline.store.report import IndexReport
-from pipeline.types import Chunk, Hit
+from pipeline.types import Chunk, EvidenceCard, Hit
 
 if TYPE_CHECKING:
     from pipeline.embed import Embedder
@@ -198,6 +198,14 @@ class Index:
 
         store = self._load().figures
         return answer_question(question, store) if store is not None else None
+
+    def figure_cards(self, topic: str, region: str | None = None) -> list[EvidenceCard]:
+        """The evidence cards of the index's statistics for a brief on ``topic``: the region it
+        (or ``region``) names, the indicators it names (all of them when it names none)."""
+        from pipeline.stats.ask import topic_cards
+
+        store = self._load().figures
+        return topic_cards(topic, store, region) if store is not None else []
 
     def amendments(self, regulation: str) -> list[str]:
         """The laws in this index that amend ``regulation`` ("UU 23/2014"), oldest first."""

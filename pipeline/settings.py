@@ -23,6 +23,17 @@ class Section(BaseModel):
 
 class IngestSettings(Section):
     max_file_mb: float = Field(200.0, description="Files larger than this are skipped.")
+    max_table_mb: float = Field(
+        8192.0,
+        description="CSV and Parquet tables up to this size are read (their figures by DuckDB, "
+        "in bounded memory); larger ones are skipped.",
+    )
+    table_preview_mb: float = Field(
+        20.0,
+        description="A CSV or Parquet table larger than this becomes a document of its first "
+        "rows only (a preview); its figures still all go to the index's figure store.",
+    )
+    preview_rows: int = Field(1000, description="Rows a large table's preview holds.")
     timeout_s: float = Field(120.0, description="Per-file time limit for reading.")
     max_pages: int = Field(2000, description="PDF pages read at most per file.")
     ocr: bool = Field(True, description="OCR PDF pages that have no text layer.")

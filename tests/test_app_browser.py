@@ -165,6 +165,20 @@ def test_search_shows_highlighted_cited_hits(page, app_url: str):
     assert first.locator(".pilar-context").is_visible()
 
 
+def test_a_figure_question_is_answered_first_with_its_cell_and_series(page, app_url: str):
+    open_app(page, app_url)
+    page.get_by_role("tab", name="Cari").click()
+    page.locator("#query textarea").fill("Berapa TPT Kepulauan Riau tahun 2020?")
+    page.locator("#search-btn").click()
+    page.wait_for_selector("#results .pilar-series", timeout=30_000)
+    first = page.locator("#results .pilar-hit").first
+    assert "row 142" in first.locator(".pilar-cite").inner_text()
+    assert "10,34 persen" in first.locator(".pilar-passage").inner_text()
+    chosen = first.locator(".pilar-series circle.chosen")
+    assert chosen.count() == 1 and "2020: 10,34" in chosen.locator("title").inner_text()
+    assert first.locator(".pilar-series circle").count() == 11  # 2012–2022
+
+
 def test_an_amended_pasal_opens_with_its_timeline_and_changes(page, app_url: str):
     open_app(page, app_url)
     page.get_by_role("tab", name="Cari").click()

@@ -126,7 +126,8 @@ def draft_brief(
     ``template`` is a :class:`Template`, a name or a path (default ``draft.template``);
     ``model`` a :class:`~pipeline.llm.ChatModel`, a LangChain chat model, or ``None`` for the
     backend in ``settings.llm``; ``cards`` statistics evidence cards (see
-    :func:`pipeline.stats.cards_from_files`) offered to sections with ``stats = true``;
+    :func:`pipeline.stats.cards_from_files`) offered to sections with ``stats = true`` — by
+    default the index's own, for the region the topic or ``region`` names;
     ``filters`` apply to every retrieval (same keys as ``pilar search --filter``);
     ``audience`` (e.g. "Bupati dan Sekda") is told to the model; ``length`` scales the answers.
     ``run_dir=True`` writes the run folder under ``draft.runs_dir``; a path writes there;
@@ -140,6 +141,8 @@ def draft_brief(
         raise ConfigError(f"unknown length {length!r}", help="Use short, standard or long.")
     settings = settings or index.settings
     lang = lang or settings.draft.lang
+    # no tables given: the figures come from the index's statistics, if it has any
+    cards = cards or index.figure_cards(topic, region)
     tpl = template if isinstance(template, Template) else None
     tpl = tpl or load_template(template or settings.draft.template, lang, settings)
     tpl = with_length(tpl, length)

@@ -18,6 +18,9 @@ MB = 1024 * 1024
 RATIO_MIN_MEMBER_BYTES = 1 * MB
 
 SNIFF_BYTES = 2048
+#: tables whose size is held to ``max_table_mb``: above ``table_preview_mb`` they are read as a
+#: preview of their first rows, and their figures by DuckDB (``pipeline.stats``)
+TABLE_SUFFIXES = frozenset({".csv", ".tsv", ".parquet"})
 
 
 def check_size(path: Path, settings: IngestSettings) -> int:
@@ -28,10 +31,11 @@ def check_size(path: Path, settings: IngestSettings) -> int:
         raise IngestError(f"{path}: cannot read file: {exc}", reason="unreadable") from exc
     if size == 0:
         raise IngestError(f"{path}: file is empty (0 bytes)", reason="empty")
-    limit = settings.max_file_mb * MB
-    if size > limit:
+    table = path.suffix.lower() in TABLE_SUFFIXES  # read in bounded memory (a preview)
+    limit_mb = settings.max_table_mb if table else settings.max_file_mb
+    if size > limit_mb * MB:
         raise FileTooLargeError(
-            f"{path}: file is {size / MB:.1f} MB, over the {settings.max_file_mb:g} MB limit"
+            f"{path}: file is {size / MB:.1f} MB, over the {limit_mb:g} MB limit"
         )
     return size
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from pipeline.errors import IngestError
 from pipeline.ingest.base import RawDocument, RawPage, cell_text, render_table, table_from_rows
 from pipeline.ingest.guards import check_zip
-from pipeline.ingest.text import read_text_file
+from pipeline.ingest.text import decode_bytes, read_text_file
 from pipeline.settings import IngestSettings
 from pipeline.types import Table
 
@@ -64,7 +64,10 @@ class CsvReader:
     media_type = "text/csv"
 
     def read(self, path: Path, settings: IngestSettings) -> RawDocument:
-        """Decode and parse the file into one table (first non-empty row is the header)."""
+        """Decode and parse the file into one table (first non-empty row is the header); a
+        file over ``table_preview_mb``: its first ``preview_rows`` rows."""
+        if path.stat().st_size > settings.table_preview_mb * 1024 * 1024:
+            return self._preview(path, settings)
         text, warnings = read_text_file(path)
         delimiter = _sniff_delimiter(text[:8192], path.suffix.lower())
         try:
@@ -77,6 +80,32 @@ class CsvReader:
         table = table_from_rows(rows)
         if table is None:
             raise IngestError(f"{path}: the CSV has no rows", reason="empty")
+        return _document([table], self.media_type, warnings)
+
+    def _preview(self, path: Path, settings: IngestSettings) -> RawDocument:
+        with open(path, "rb") as handle:
+            head = b"".join(
+                line for _, line in zip(range(settings.preview_rows + 1), handle, strict=False)
+            )
+        try:
+            text, encoding = decode_bytes(head)  # whole lines: the file is read line by line
+        except IngestError as exc:
+            raise IngestError(f"{path}: {exc}", reason=exc.reason) from exc
+        delimiter = _sniff_delimiter(text[:8192], path.suffix.lower())
+        rows = [
+            [cell_text(c) for c in row]
+            for row in csv.reader(io.StringIO(text), delimiter=delimiter)
+        ]
+        table = table_from_rows(rows)
+        if table is None:
+            raise IngestError(f"{path}: the CSV has no rows", reason="empty")
+        size_mb = path.stat().st_size / 1024 / 1024
+        warnings = [
+            f"large table ({size_mb:.0f} MB): its first {len(table.rows)} rows are the text "
+            "preview; its figures are read whole into the figure store"
+        ]
+        if encoding not in {"utf-8", "ascii"}:
+            warnings.append(f"encoding detected as {encoding}")
         return _document([table], self.media_type, warnings)
 
 
@@ -127,7 +156,13 @@ class ParquetReader:
         import pyarrow.parquet as pq
 
         try:
-            arrow = pq.read_table(path)
+            if path.stat().st_size > settings.table_preview_mb * 1024 * 1024:
+                batch = next(
+                    pq.ParquetFile(path).iter_batches(batch_size=settings.preview_rows), None
+                )
+                arrow = pa.Table.from_batches([batch]) if batch is not None else pq.read_table(path)
+            else:
+                arrow = pq.read_table(path)
         except (pa.ArrowException, OSError) as exc:
             raise IngestError(
                 f"{path}: not a readable Parquet file: {exc}", reason="corrupt"

@@ -23,9 +23,9 @@ from pydantic import Field
 from pipeline.stats.known import KNOWN_INDICATORS, QUESTION_WORDS, REGION_ALIASES, normalise_text
 from pipeline.stats.store import FigureRow, FigureStore
 from pipeline.text.numbers import format_number_id
-from pipeline.types import Figure, Record
+from pipeline.types import EvidenceCard, Figure, Record
 
-__all__ = ["FigureAnswer", "Reading", "answer_question", "read_question"]
+__all__ = ["FigureAnswer", "Reading", "answer_question", "read_question", "topic_cards"]
 
 AnswerStatus = Literal["ok", "missing", "ambiguous"]
 
@@ -123,6 +123,22 @@ def answer_question(question: str, store: FigureStore) -> FigureAnswer | None:
             question=question, status="missing", message=message, region=region, indicator=indicator
         )
     return _answer(question, store, series, reading, lang)
+
+
+def topic_cards(topic: str, store: FigureStore, region: str | None = None) -> list[EvidenceCard]:
+    """The store's evidence cards for a brief on ``topic``: of the region it names (or
+    ``region``) and the indicators it names — all of that region's when it names none; no card
+    when neither the topic nor ``region`` names a region."""
+    reading = read_question(topic, store)
+    regions = {r for r, _level in reading.regions}
+    if region:
+        regions |= {r for r, _level in read_question(region, store).regions} or {region}
+    if not regions:
+        return []
+    wanted = {normalise_text(r) for r in regions}
+    cards = [c for c in store.cards() if normalise_text(c.region) in wanted]
+    named = [c for c in cards if c.indicator in reading.indicators]
+    return named or [c for c in cards if not re.search(r"(target|rkp)", c.indicator)]
 
 
 # --------------------------------------------------------------------------- reading
@@ -312,7 +328,8 @@ def _answer(
         )
         return FigureAnswer(**base, status="missing", message=message, period=row.period)
     figure = _figure(row)
-    parts = [f"{name} {row.period}: {figure.text}{unit} ({row.cell.label})"]
+    when = f" {row.period}" if row.period != "n/a" else ""
+    parts = [f"{name}{when}: {figure.text}{unit} ({row.cell.label})"]
     notes: list[str] = []
     rank = rank_of = None
     if not row.is_national:
@@ -328,8 +345,9 @@ def _answer(
             level = {"province": "provinsi", "kabupaten/kota": "kabupaten/kota"}.get(
                 row.level, row.level
             )
+            plural = {"province": "provinces", "kabupaten/kota": "regencies and cities"}
             parts.append(
-                f"rank {rank} of {rank_of} {row.level} (1 = {best})"
+                f"rank {rank} of {rank_of} {plural.get(row.level, row.level)} (1 = {best})"
                 if lang == "en"
                 else f"peringkat {rank} dari {rank_of} {level} (1 = {best})"
             )

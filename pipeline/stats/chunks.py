@@ -54,6 +54,10 @@ def card_chunks(doc: Document, settings: Settings, figures_to: Path | None = Non
     except PilarError as exc:
         logger.info("no evidence cards from %s: %s", doc.source, exc)
         return []
+    if figures_to is not None and report.cards:  # the cards too, for briefs (FigureStore.cards)
+        figures_to.with_suffix(".cards.jsonl").write_text(
+            "".join(card.model_dump_json() + "\n" for card in report.cards), encoding="utf-8"
+        )
     chunks = []
     for card in report.cards:
         text = format_card(card)

@@ -21,7 +21,7 @@ from typing import Any
 
 import duckdb
 
-from pipeline.types import CellRef
+from pipeline.types import CellRef, EvidenceCard
 
 __all__ = ["FigureRow", "FigureStore", "write_figures"]
 
@@ -91,6 +91,7 @@ class FigureStore:
 
     def __init__(self, files: list[Path], *, in_memory_rows: int = 2_000_000) -> None:
         self.files = sorted(files)
+        self._cards: list[EvidenceCard] | None = None
         self._con = duckdb.connect(":memory:")
         self._lock = threading.Lock()  # one DuckDB connection: one query at a time
         listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in self.files)
@@ -117,6 +118,19 @@ class FigureStore:
         """The store of ``version_dir``; ``None`` when the index holds no statistics."""
         files = sorted((version_dir / "stats").glob("*.parquet"))
         return cls(files) if files else None
+
+    def cards(self) -> list[EvidenceCard]:
+        """The evidence cards of the store's tables (``<doc_id>.cards.jsonl`` beside each
+        Parquet file), read once."""
+        if self._cards is None:
+            self._cards = [
+                EvidenceCard.model_validate_json(line)
+                for f in self.files
+                if f.with_suffix(".cards.jsonl").exists()
+                for line in f.with_suffix(".cards.jsonl").read_text(encoding="utf-8").splitlines()
+                if line.strip()
+            ]
+        return self._cards
 
     def _rows(self, sql: str, params: list[Any]) -> list[FigureRow]:
         with self._lock:

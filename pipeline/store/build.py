@@ -269,11 +269,12 @@ class Build:
     def _figures(self, doc_ids: set[str], previous: Path | None) -> list[Path]:
         """The figure-store files of the new version: those written now, and those of the
         documents kept from ``previous`` (their tables did not change)."""
-        files = {p.stem: p for p in self._stage.glob("*.parquet")} if self._stage.exists() else {}
+        files = {p.name: p for p in self._stage.glob("*")} if self._stage.exists() else {}
         if previous is not None:
-            for old in (previous / "stats").glob("*.parquet"):
-                files.setdefault(old.stem, old)
-        return [p for stem, p in sorted(files.items()) if stem in doc_ids]
+            for old in (previous / "stats").glob("*"):
+                files.setdefault(old.name, old)
+        # <doc_id>.parquet (figures) and <doc_id>.cards.jsonl (its evidence cards)
+        return [p for name, p in sorted(files.items()) if name.split(".")[0] in doc_ids]
 
     def _write(
         self,
@@ -368,7 +369,8 @@ class Build:
                         os.link(file, tmp / "stats" / file.name)
                     except OSError:
                         shutil.copy2(file, tmp / "stats" / file.name)
-                manifest["figures"] = {"files": len(figures), "format": "parquet"}
+                tables = sum(f.suffix == ".parquet" for f in figures)
+                manifest["figures"] = {"files": tables, "format": "parquet"}
             (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
             for file in tmp.rglob("*"):
                 if file.is_file():

@@ -39,6 +39,7 @@ __all__ = [
     "render_cards",
     "render_hits",
     "render_pasal",
+    "series_svg",
     "status_badge",
     "terms_of",
     "timeline_html",
@@ -101,7 +102,7 @@ def render_hits(hits: Sequence[Hit], query: str, lang: str, index: Index | None 
             f"{html.escape(page)}{status_badge(hit.status, hit.status_note, lang)}"
             f" <small>{html.escape(c.doc_title or '')}</small></div>"
             f'<div class="pilar-passage">{highlight(c.text, terms)}</div>{context}'
-            f"{in_force_html(index, hit, lang)}</div>"
+            f"{in_force_html(index, hit, lang)}{series_svg(hit.figure)}</div>"
         )
     return "\n".join(cards)
 
@@ -134,6 +135,44 @@ def in_force_html(index: Index | None, hit: Hit, lang: str) -> str:
     return (
         f'<div class="pilar-in-force"><strong>{html.escape(t(lang, "in_force_now"))}</strong> '
         f"({cited}){wording}{history}</div>"
+    )
+
+
+def series_svg(answer: dict | None, width: int = 420, height: int = 120) -> str:
+    """For a figure answer (``Hit.figure``): its series as a small line chart, the answered
+    period marked, each point titled with its period, value and cell."""
+    if not answer or len(answer.get("series") or []) < 2:
+        return ""
+    points = answer["series"]
+    values = [p["value"] for p in points]
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    pad = 12
+
+    def xy(i: int, v: float) -> tuple[float, float]:
+        x = pad + i * (width - 2 * pad) / (len(points) - 1)
+        return round(x, 1), round(height - pad - (v - low) * (height - 2 * pad) / span, 1)
+
+    coords = [xy(i, v) for i, v in enumerate(values)]
+    line = " ".join(f"{x},{y}" for x, y in coords)
+    marks = []
+    for (x, y), p in zip(coords, points, strict=True):
+        chosen = p["period"] == answer.get("period")
+        title = html.escape(
+            f"{p['period']}: {p['text']} — {p['cell']['file']} row {p['cell']['row']}"
+        )
+        marks.append(
+            f'<circle cx="{x}" cy="{y}" r="{5 if chosen else 3}" class="{"pilar-point chosen" if chosen else "pilar-point"}">'
+            f"<title>{title}</title></circle>"
+        )
+    first, last = html.escape(points[0]["period"]), html.escape(points[-1]["period"])
+    return (
+        f'<svg class="pilar-series" width="{width}" height="{height + 14}" role="img" '
+        f'aria-label="{html.escape(answer.get("indicator_name") or "")}">'
+        f'<polyline points="{line}" fill="none" stroke="#0969da" stroke-width="2"/>{"".join(marks)}'
+        f'<text x="{pad}" y="{height + 12}" font-size="10">{first}</text>'
+        f'<text x="{width - pad}" y="{height + 12}" font-size="10" text-anchor="end">{last}</text>'
+        "</svg>"
     )
 
 

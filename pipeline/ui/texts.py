@@ -206,6 +206,9 @@ a.pilar-marker { text-decoration: none; font-weight: 600; }
 .pilar-timeline li.pilar-current { font-weight: 600; }
 .pilar-diff { font-weight: normal; font-size: 0.92em; margin: 4px 0 8px; }
 ins { background: #dafbe1; text-decoration: none; }
+.pilar-series { display: block; margin: 6px 0; }
+.pilar-point { fill: #0969da; }
+.pilar-point.chosen { fill: #cf222e; }
 del { background: #ffebe9; }
 """
 

@@ -3,7 +3,7 @@ kabupaten/kota table of ours)."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import json
 
 import pytest
 
@@ -97,3 +97,19 @@ def test_questions_about_something_else_are_left_to_search(store: FigureStore) -
     assert answer_question("Bagaimana kemiskinan diukur?", store) is None  # no region
     reading = read_question("TPT nasional sejak 2015", store)
     assert reading.regions == [("INDONESIA", "national")] and reading.since == 2015
+
+
+def test_pilar_stats_ask_answers_from_the_tables_given() -> None:
+    from tests.test_cli import run
+
+    answer = json.loads(
+        run("stats", str(SAMPLES / "stats"), "--ask", "TPT Kep. Riau 2020", "--json").stdout
+    )
+    assert answer["figure"]["value"] == 10.34 and answer["figure"]["cell"]["row"] == 142
+    shown = run(
+        "stats", str(SAMPLES / "stats"), "--ask", "What was the poverty rate of West Java in 2019?"
+    )
+    assert shown.stdout.startswith("Persentase penduduk miskin (P0) JAWA BARAT 2019: 6,82 persen")
+    assert "rank 3 of 9 provinces (1 = lowest)" in shown.stdout
+    wrong = run("stats", str(SAMPLES / "stats"), "--ask", "Berapa anggota KASN?", check=False)
+    assert wrong.returncode == 2 and "names no indicator and region" in wrong.stderr

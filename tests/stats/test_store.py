@@ -72,3 +72,48 @@ def test_search_answers_a_figure_question_first_with_its_cell(built: tuple[Index
     assert not index.search("Berapa TPT Kepulauan Riau tahun 2020?", k=5, filters={"jenis": "UU"})
     plain = index.search("kemiskinan", k=3)
     assert all(h.figure is None for h in plain)  # no region named: search as usual
+
+
+def test_a_brief_takes_its_figures_from_the_store_and_verifies_them(tmp_path: Path) -> None:
+    from pipeline.draft import draft_brief
+    from pipeline.testing import ScriptedChatModel
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SAMPLES / "stats", corpus / "stats")
+    shutil.copytree(SAMPLES / "regulations", corpus / "regulations")
+    index = Index.open(
+        "brief", load_settings(index={"root": str(tmp_path), "embedder": "hash"}), create=True
+    )
+    index.add([corpus])
+    model = ScriptedChatModel(default_reply="Kemiskinan perlu ditangani [1].")
+    # no tables given to the brief: the cards of the region the topic names come from the index
+    brief = draft_brief("Kemiskinan di Jawa Barat", index, model=model, run_dir=False).brief
+    data = next(s for s in brief.sections if s.kind == "data")
+    figures = [s for s in data.sentences if "8,06" in s.text]
+    assert figures, [s.text for s in data.sentences]
+    sentence = figures[0]
+    source = next(r for r in brief.references if r.n == sentence.refs[0])
+    assert source.kind == "card" and "row" in source.full_citation
+    assert source.full_citation.endswith("indikator_provinsi.csv row 56, column 'nilai'")
+    assert "number_mismatch" not in sentence.verdict.codes
+
+
+def test_a_large_table_is_a_preview_as_text_and_whole_in_the_store(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SAMPLES / "stats" / "indikator_provinsi.csv", corpus)
+    settings = load_settings(
+        index={"root": str(tmp_path), "embedder": "hash"},
+        ingest={"table_preview_mb": 0.001, "preview_rows": 5},  # the 12 KB sample is "large"
+    )
+    index = Index.open("besar", settings, create=True)
+    report = index.add([corpus])
+    assert report.skipped == []
+    doc = index.documents()[0]
+    assert doc["n_chunks"] > 5  # the cards: one per region × indicator
+    # every figure is in the store, not only the preview's five rows
+    assert index.figure("TPT Kepulauan Riau 2020").figure.cell.row == 142
+    assert index.figure("IPM Jawa Barat 2021").figure.value == 72.45
+    assert (
+        "large table" in index._load().conn.execute("SELECT warnings FROM documents").fetchone()[0]
+    )
