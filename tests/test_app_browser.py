@@ -175,7 +175,7 @@ def test_a_figure_question_is_answered_first_with_its_cell_and_series(page, app_
     assert "row 142" in first.locator(".pilar-cite").inner_text()
     assert "10,34 persen" in first.locator(".pilar-passage").inner_text()
     chosen = first.locator(".pilar-series circle.chosen")
-    assert chosen.count() == 1 and "2020: 10,34" in chosen.locator("title").inner_text()
+    assert chosen.count() == 1 and "2020: 10,34" in chosen.locator("title").text_content()
     assert first.locator(".pilar-series circle").count() == 11  # 2012–2022
 
 
