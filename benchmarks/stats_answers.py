@@ -95,6 +95,7 @@ def main() -> None:
         built = time.perf_counter() - t0
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         index.figure("TPT Banten 2020")  # the store opened once, as a server would
+        embedder = index.manifest["embedder"]
         rows, times = [], []
         if args.questions == "sealed":
             entries = [
@@ -149,7 +150,7 @@ def main() -> None:
             "chunks": report.chunks_total,
             "chunks_embedded": report.chunks_embedded,
             "peak_rss_mb": round(peak_mb),
-            "embedder": index.manifest["embedder"],
+            "embedder": embedder,
         },
         "lookup_ms": {
             "p50": round(statistics.median(times), 1),
