@@ -30,8 +30,11 @@ __all__ = ["FigureAnswer", "Reading", "answer_question", "read_question", "topic
 AnswerStatus = Literal["ok", "missing", "ambiguous"]
 
 _NATIONAL_WORDS = ("nasional", "national", "indonesia", "seluruh indonesia", "nationwide")
+#: the earlier year of a comparison: "sejak 2015", "dari tahun 2012 ke 2019", "between 2010 and
+#: 2021", "dibandingkan 2014"
 _SINCE_RE = re.compile(
-    r"\b(?:sejak|since|dari|from|dibanding(?:kan)?\s+(?:tahun\s+)?)\s*((?:19|20)\d\d)\b"
+    r"\b(?:sejak|since|dari|from|antara|between|dibanding(?:kan)?)\s+(?:tahun\s+|year\s+)?"
+    r"((?:19|20)\d\d)\b"
 )
 _YEAR_RE = re.compile(r"\b((?:19|20)\d\d)\b")
 _ENGLISH = re.compile(r"\b(what|which|how|was|is|the|in|rate|compared|since)\b", re.IGNORECASE)
@@ -172,9 +175,10 @@ def _regions(text: str, store: FigureStore) -> list[tuple[str, str]]:
         if at < 0:
             continue
         options = list(dict.fromkeys(names[key]))
-        before = taken[: at + 1].split()[-2:]
+        # the words around the name ("Kabupaten Bandung", "Bandung regency", "Jayapura city")
+        near = [*taken[: at + 1].split()[-2:], *taken[at + len(key) + 2 :].split()[:1]]
         if len(options) > 1 or _has_city(key, names):
-            options = _by_prefix(options, before, key, names)
+            options = _by_level_words(options, set(near), set(text.split()), key, names)
         found.extend(options)
         taken = taken[:at] + " " + "#" * len(key) + " " + taken[at + len(key) + 2 :]
     if not found and national and any(f" {w} " in text for w in _NATIONAL_WORDS):
@@ -186,21 +190,23 @@ def _has_city(key: str, names: dict[str, list[tuple[str, str]]]) -> bool:
     return not key.startswith("kota ") and f"kota {key}" in names and bool(names[f"kota {key}"])
 
 
-def _by_prefix(
+def _by_level_words(
     options: list[tuple[str, str]],
-    before: list[str],
+    near: set[str],
+    words: set[str],
     key: str,
     names: dict[str, list[tuple[str, str]]],
 ) -> list[tuple[str, str]]:
-    """Among namesakes, the one the words before the name point to ("kabupaten", "provinsi")."""
+    """Among namesakes, the one the words next to the name point to ("kabupaten", "kota",
+    "regency", "city", "provinsi"), or the question as a whole ("… di antara provinsi")."""
     if _has_city(key, names):
         options = options + names[f"kota {key}"]
-    words = set(before)
-    if words & {"kabupaten", "kab", "regency"}:
-        return [
-            o for o in options if o[1] == "kabupaten/kota" and not o[0].lower().startswith("kota ")
-        ] or options
-    if words & {"provinsi", "prov", "province"}:
+    city = [o for o in options if o[0].lower().startswith("kota ")]
+    if near & {"kabupaten", "kab", "regency"}:
+        return [o for o in options if o[1] == "kabupaten/kota" and o not in city] or options
+    if near & {"kota", "city"} and city:
+        return city
+    if (near | words) & {"provinsi", "prov", "province", "provinces"}:
         return [o for o in options if o[1] == "province"] or options
     return options
 

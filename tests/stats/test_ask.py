@@ -113,3 +113,17 @@ def test_pilar_stats_ask_answers_from_the_tables_given() -> None:
     assert "rank 3 of 9 provinces (1 = lowest)" in shown.stdout
     wrong = run("stats", str(SAMPLES / "stats"), "--ask", "Berapa anggota KASN?", check=False)
     assert wrong.returncode == 2 and "names no indicator and region" in wrong.stderr
+
+
+def test_english_word_order_and_a_level_named_anywhere(store: FigureStore) -> None:
+    assert answer_question("HDI of Bandung regency", store).figure.value == 72.73
+    assert answer_question("What is the HDI of Bandung city?", store).figure.value == 81.96
+    across = answer_question(
+        "How much did the HDI of West Java change between 2012 and 2021?", store
+    )
+    assert across.since.period == "2012" and across.period == "2021"
+    assert any("not comparable" in n for n in across.notes)
+    ke = answer_question("Berapa perubahan IPM Jawa Barat dari tahun 2014 ke 2021?", store)
+    assert (
+        ke.change == pytest.approx(ke.figure.value - ke.since.value) and ke.since.period == "2014"
+    )
