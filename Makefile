@@ -58,6 +58,7 @@ run: install
 	$(BIN)/pilar index samples/regulations samples/stats --index sampel
 	$(BIN)/pilar search "Berapa hari bolos kerja membuat PNS dijatuhi hukuman disiplin berat?" --index sampel --k 3
 	$(BIN)/pilar search "How many members does the civil service commission have?" --index sampel --k 3
+	$(BIN)/pilar stats --index sampel --ask "What was the poverty rate of West Java in 2019?"
 	$(BIN)/pilar templates
 	$(BIN)/pilar draft "Disiplin pegawai negeri sipil dan sanksi bagi yang bolos kerja" --index sampel \
 	  --template brief --stats samples/stats --region "JAWA BARAT" --out runs/contoh-kertas-kebijakan.docx
