@@ -338,8 +338,9 @@ def _answer(
     parts = [f"{name}{when}: {figure.text}{unit} ({row.cell.label})"]
     notes: list[str] = []
     rank = rank_of = None
+    peers, national = store.peers(row.indicator, row.level, row.period)
     if not row.is_national:
-        peers = [p for p in store.peers(row.indicator, row.level, row.period) if p.status == "ok"]
+        peers = [p for p in peers if p.status == "ok"]
         if len(peers) > 1:
             ordered = sorted(peers, key=lambda p: p.value, reverse=row.rank_order != "asc")
             rank, rank_of = [p.region for p in ordered].index(row.region) + 1, len(ordered)
@@ -357,7 +358,7 @@ def _answer(
                 if lang == "en"
                 else f"peringkat {rank} dari {rank_of} {level} (1 = {best})"
             )
-    national = store.national(row.indicator, row.period) if not row.is_national else None
+    national = national if not row.is_national else None
     national_figure = (
         _figure(national) if national is not None and national.status == "ok" else None
     )

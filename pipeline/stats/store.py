@@ -105,6 +105,8 @@ class FigureStore:
         # a store that fits is read once into memory (a lookup: a few ms); a larger one is
         # queried in its Parquet files, sorted by indicator and region so row groups prune
         kind = "TABLE" if rows <= in_memory_rows else "VIEW"
+        if kind == "VIEW":  # each lookup reads the files' footers: keep them in memory
+            self._con.execute("SET parquet_metadata_cache = true")
         self._con.execute(f"CREATE {kind} figures AS {source}")
         self._regions = self._query(
             "SELECT DISTINCT region, level, is_national FROM figures ORDER BY 1"
@@ -159,25 +161,24 @@ class FigureStore:
             )
         )
 
-    def peers(self, indicator: str, level: str, period: str) -> list[FigureRow]:
-        """The figures of every region of ``level`` (not the national) at ``period``."""
+    def peers(
+        self, indicator: str, level: str, period: str
+    ) -> tuple[list[FigureRow], FigureRow | None]:
+        """The figures of every region of ``level`` at ``period`` (one per region: the first
+        file in name order), and the national figure then, if the store has one; one scan."""
         rows = self._rows(
-            "WHERE indicator = ? AND level = ? AND period = ? AND NOT is_national "
+            "WHERE indicator = ? AND period = ? AND (level = ? OR is_national) "
             "ORDER BY region, file, row",
-            [indicator, level, period],
+            [indicator, period, level],
         )
         seen: dict[str, FigureRow] = {}
+        national = None
         for row in rows:
-            seen.setdefault(row.region, row)
-        return list(seen.values())
-
-    def national(self, indicator: str, period: str) -> FigureRow | None:
-        """The national figure of ``indicator`` at ``period``, if the store has one."""
-        rows = self._rows(
-            "WHERE indicator = ? AND period = ? AND is_national ORDER BY file, row",
-            [indicator, period],
-        )
-        return rows[0] if rows else None
+            if row.is_national:
+                national = national or row
+            else:
+                seen.setdefault(row.region, row)
+        return list(seen.values()), national
 
     def count(self) -> int:
         return self._query("SELECT count(*) FROM figures")[0][0]
