@@ -32,12 +32,6 @@ _COLUMNS = (
 )
 
 
-#: a store up to this many figures is read into memory when opened; a larger one is queried
-#: in its Parquet files, with a second copy sorted by period for the peers of a period
-IN_MEMORY_ROWS = 2_000_000
-BY_PERIOD = ".byperiod.parquet"
-
-
 def write_figures(con: duckdb.DuckDBPyConnection, path: Path) -> int:
     """Write the figures of ``con``'s ``clean`` relation (after ``build_cards``) to ``path``
     as Parquet; the number of rows written (0 when the tables gave no figure)."""
@@ -47,27 +41,20 @@ def write_figures(con: duckdb.DuckDBPyConnection, path: Path) -> int:
     if not has_clean:
         return 0
     path.parent.mkdir(parents=True, exist_ok=True)
-    select = """SELECT c.region, c.level, c.is_national, c.ind AS indicator, i.indicator_name,
+    con.execute(
+        f"""COPY (
+            SELECT c.region, c.level, c.is_national, c.ind AS indicator, i.indicator_name,
                    i.unit, i.rank_order, c.period, c.year, c.ord,
                    CASE WHEN c.valid THEN c.v END AS value,
                    CASE WHEN c.valid THEN 'ok' WHEN c.placeholder THEN 'placeholder'
                         WHEN c.unparsed THEN 'unparsed' ELSE 'missing' END AS status,
                    c.raw_text, i.break_year, i.break_note, c.note, c.file, c.sheet,
                    c.row, c.col
-            FROM clean c JOIN indinfo i ON c.ind = i.ind"""
-    target = str(path).replace("'", "''")
-    con.execute(
-        f"COPY ({select} ORDER BY c.ind, c.region, c.ord) TO '{target}' "
-        "(FORMAT PARQUET, COMPRESSION ZSTD)"
+            FROM clean c JOIN indinfo i ON c.ind = i.ind
+            ORDER BY c.ind, c.region, c.ord
+        ) TO '{str(path).replace("'", "''")}' (FORMAT PARQUET, COMPRESSION ZSTD)"""
     )
-    rows = con.execute(f"SELECT count(*) FROM read_parquet('{target}')").fetchone()[0]
-    if rows > IN_MEMORY_ROWS:  # too large to read into memory: a copy for the peers of a period
-        by_period = str(path.with_suffix(BY_PERIOD)).replace("'", "''")
-        con.execute(
-            f"COPY ({select} ORDER BY c.ind, c.period, c.region) TO '{by_period}' "
-            "(FORMAT PARQUET, COMPRESSION ZSTD)"
-        )
-    return rows
+    return con.execute(f"SELECT count(*) FROM read_parquet('{path}')").fetchone()[0]
 
 
 @dataclass(frozen=True)
@@ -102,8 +89,8 @@ class FigureRow:
 class FigureStore:
     """The figures of an index version (``stats/*.parquet``), queried with DuckDB."""
 
-    def __init__(self, files: list[Path], *, in_memory_rows: int = IN_MEMORY_ROWS) -> None:
-        self.files = sorted(f for f in files if not f.name.endswith(BY_PERIOD))
+    def __init__(self, files: list[Path], *, in_memory_rows: int = 2_000_000) -> None:
+        self.files = sorted(files)
         self._cards: list[EvidenceCard] | None = None
         self._con = duckdb.connect(":memory:")
         self._lock = threading.Lock()  # one DuckDB connection: one query at a time
@@ -121,18 +108,6 @@ class FigureStore:
         if kind == "VIEW":  # each lookup reads the files' footers: keep them in memory
             self._con.execute("SET parquet_metadata_cache = true")
         self._con.execute(f"CREATE {kind} figures AS {source}")
-        # the peers of a period: in the copy sorted by period when every large file has one
-        copies = [f.with_suffix(BY_PERIOD) for f in self.files]
-        if kind == "VIEW" and all(c.exists() for c in copies):
-            listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in copies)
-            self._con.execute(
-                "CREATE VIEW figures_by_period AS SELECT * EXCLUDE (filename), "
-                "split_part(parse_filename(filename), '.', 1) AS doc_id "
-                f"FROM read_parquet([{listed}], union_by_name = true, filename = true)"
-            )
-            self._peers_view = "figures_by_period"
-        else:
-            self._peers_view = "figures"
         self._regions = self._query(
             "SELECT DISTINCT region, level, is_national FROM figures ORDER BY 1"
         )
@@ -159,9 +134,9 @@ class FigureStore:
             ]
         return self._cards
 
-    def _rows(self, sql: str, params: list[Any], view: str = "figures") -> list[FigureRow]:
+    def _rows(self, sql: str, params: list[Any]) -> list[FigureRow]:
         with self._lock:
-            rows = self._con.execute(f"SELECT {_COLUMNS} FROM {view} {sql}", params).fetchall()
+            rows = self._con.execute(f"SELECT {_COLUMNS} FROM figures {sql}", params).fetchall()
         return [FigureRow(*r) for r in rows]
 
     def _query(self, sql: str, params: list[Any] | None = None) -> list[tuple]:
@@ -195,7 +170,6 @@ class FigureStore:
             "WHERE indicator = ? AND period = ? AND (level = ? OR is_national) "
             "ORDER BY region, file, row",
             [indicator, period, level],
-            self._peers_view,
         )
         seen: dict[str, FigureRow] = {}
         national = None

@@ -369,7 +369,7 @@ class Build:
                         os.link(file, tmp / "stats" / file.name)
                     except OSError:
                         shutil.copy2(file, tmp / "stats" / file.name)
-                tables = sum(f.name.count(".") == 1 and f.suffix == ".parquet" for f in figures)
+                tables = sum(f.suffix == ".parquet" for f in figures)
                 manifest["figures"] = {"files": tables, "format": "parquet"}
             (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
             for file in tmp.rglob("*"):

@@ -117,29 +117,3 @@ def test_a_large_table_is_a_preview_as_text_and_whole_in_the_store(tmp_path: Pat
     assert (
         "large table" in index._load().conn.execute("SELECT warnings FROM documents").fetchone()[0]
     )
-
-
-def test_a_store_too_large_for_memory_is_queried_in_its_files_and_answers_the_same(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from pipeline.stats import cards_from_files
-    from pipeline.stats import store as store_module
-    from pipeline.stats.ask import answer_question
-    from pipeline.stats.store import FigureStore
-
-    table = SAMPLES / "stats" / "indikator_provinsi.csv"
-    cards_from_files([table], figures_to=tmp_path / "small.parquet")
-    monkeypatch.setattr(store_module, "IN_MEMORY_ROWS", 10)  # every store is "large" now
-    cards_from_files([table], figures_to=tmp_path / "large" / "doc.parquet")
-    assert (tmp_path / "large" / "doc.byperiod.parquet").exists()  # the copy sorted by period
-    in_memory = FigureStore([tmp_path / "small.parquet"])
-    in_files = FigureStore(sorted((tmp_path / "large").glob("*.parquet")), in_memory_rows=10)
-    assert in_files.files == [tmp_path / "large" / "doc.parquet"]
-    for question in ("TPT Kepulauan Riau 2020", "What was the poverty rate of West Java in 2019?"):
-        a, b = answer_question(question, in_memory), answer_question(question, in_files)
-        assert (a.figure.value, a.rank, a.rank_of, a.national.value) == (
-            b.figure.value,
-            b.rank,
-            b.rank_of,
-            b.national.value,
-        )
