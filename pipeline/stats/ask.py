@@ -153,9 +153,10 @@ def _region_names(store: FigureStore) -> tuple[dict[str, list[tuple[str, str]]],
     names), and the names longest first; worked out once per store."""
     names: dict[str, list[tuple[str, str]]] = {}
     for region, level, is_national in store.regions():
-        names.setdefault(normalise_text(region), []).append(
-            (region, "national" if is_national else level)
-        )
+        key = normalise_text(region)
+        names.setdefault(key, []).append((region, "national" if is_national else level))
+        if key.startswith("kota "):  # "Kota Makassar" as English writes it: "Makassar city"
+            names.setdefault(f"{key[5:]} city", []).append((region, level))
     provinces = {normalise_text(r): (r, lvl) for r, lvl, _n in store.regions() if lvl == "province"}
     for alias, target in REGION_ALIASES.items():
         if normalise_text(target) in provinces:

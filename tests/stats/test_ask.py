@@ -18,6 +18,7 @@ JAWA BARAT,Kota Bandung,81.96,3.96
 JAWA BARAT,Bogor,70.65,8.13
 GORONTALO,Gorontalo,0,17.64
 GORONTALO,Kota Gorontalo,76.82,5.63
+MALUKU,Kota Ambon,81.33,4.52
 """
 
 
@@ -118,6 +119,8 @@ def test_pilar_stats_ask_answers_from_the_tables_given() -> None:
 def test_english_word_order_and_a_level_named_anywhere(store: FigureStore) -> None:
     assert answer_question("HDI of Bandung regency", store).figure.value == 72.73
     assert answer_question("What is the HDI of Bandung city?", store).figure.value == 81.96
+    # a city with no kabupaten namesake, in English order
+    assert answer_question("HDI of Ambon city", store).figure.value == 81.33
     across = answer_question(
         "How much did the HDI of West Java change between 2012 and 2021?", store
     )
