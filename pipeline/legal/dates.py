@@ -17,6 +17,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from pipeline.legal.headings import PENJELASAN_RE
 from pipeline.legal.refs import fix_number
 
 __all__ = ["RegulationDates", "parse_date", "regulation_dates"]
@@ -78,9 +79,12 @@ def regulation_dates(text: str, body_end: int | None = None) -> RegulationDates:
     """The dates of the regulation whose full text is ``text``.
 
     ``body_end`` is where its Penjelasan or Lampiran starts (examples quoted there, as in the
-    drafting guide of UU 12/2011, are not this regulation's dates); without it the whole text
-    is read and the first closing formula wins.
+    drafting guide of UU 12/2011, are not this regulation's dates); by default, where the
+    Penjelasan starts, else the whole text (the first closing formula wins).
     """
+    if body_end is None:
+        start = PENJELASAN_RE.search(text)
+        body_end = start.start() if start else None
     body = text[:body_end] if body_end else text
     found: dict[str, dt.date] = {}
     for m in _CLOSING.finditer(body):

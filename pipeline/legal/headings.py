@@ -75,6 +75,8 @@ REF_NEXT = re.compile(
     r"Peraturan(?!\s+(?:Pemerintah|Presiden|Daerah|Menteri)\s+ini)|tentang|jo\b|juncto|"
     r"s\.d|sd\b|berlaku\s+secara|tidak\s+berlaku|yang\s+mengatur|dapat\s+dilihat)",
 )
+#: where a regulation's Penjelasan starts ("PENJELASAN ATAS UNDANG-UNDANG …"): its body ends there
+PENJELASAN_RE = re.compile(r"PENJELASAN\s*\n?\s*ATAS\s+(?:UNDANG|PERATURAN|P\s*E\s*R)")
 AYAT_RE = re.compile(r"\(\s*(?P<num>[0-9lI]{1,2})\s*\)")
 
 

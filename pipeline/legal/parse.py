@@ -17,6 +17,7 @@ from pipeline.legal.headings import (
     AYAT_RE,
     BAB_RE,
     PASAL_RE,
+    PENJELASAN_RE,
     REF_NEXT,
     REF_PREV,
     choose_headings,
@@ -52,7 +53,7 @@ def parse_regulation(text: str, *, title_hint: str = "") -> Regulation | None:
     if body_start is None:
         first_bab = BAB_RE.search(text, header.end)
         body_start = first_bab.start() if first_bab else header.end
-    pen_start = _find(text, r"PENJELASAN\s*\n?\s*ATAS\s+(?:UNDANG|PERATURAN|P\s*E\s*R)", body_start)
+    pen_start = _find(text, PENJELASAN_RE.pattern, body_start)
     lamp_start = _find(
         text, r"(?<![A-Za-z])LAMPIRAN(?:\s+[IVX]+)?\s*\n?\s*(?:UNDANG|PERATURAN|:)", body_start
     )

@@ -86,7 +86,7 @@ def read_question(question: str, store: FigureStore) -> Reading:
     years = [int(y) for y in _YEAR_RE.findall(text)]
     if since:
         reading.since = int(since[1])
-        years = [y for y in years if y != reading.since] or []
+        years = [y for y in years if y != reading.since]
     reading.year = max(years) if years else None
     return reading
 

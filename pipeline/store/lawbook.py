@@ -24,7 +24,7 @@ from pipeline.legal.consolidate import (
     PasalVersion,
     Revocation,
 )
-from pipeline.legal.dates import RegulationDates, regulation_dates
+from pipeline.legal.dates import regulation_dates
 from pipeline.legal.headings import pasal_key
 from pipeline.legal.parse import parse_regulation
 from pipeline.legal.refs import parse_citation
@@ -198,7 +198,7 @@ class Lawbook:
                 parse_regulation(row["text"], title_hint=row["title"] or "") if row else None
             )
             self._sources[doc_id] = (
-                LawSource(regulation, _dates(row["text"]), doc_id) if regulation else None
+                LawSource(regulation, regulation_dates(row["text"]), doc_id) if regulation else None
             )
         return self._sources[doc_id]
 
@@ -214,11 +214,6 @@ class Lawbook:
             (version.doc_id, pasal),
         ).fetchone()
         return version.model_copy(update={"chunk_id": row["id"]}) if row else version
-
-
-def _dates(text: str) -> RegulationDates:
-    m = re.search(r"PENJELASAN\s*\n?\s*ATAS\s+(?:UNDANG|PERATURAN|P\s*E\s*R)", text)
-    return regulation_dates(text, m.start() if m else None)
 
 
 def _nearest(wanted: str, existing: list[str], n: int = 3) -> list[str]:

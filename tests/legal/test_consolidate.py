@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 from pathlib import Path
 
 import pytest
@@ -18,10 +17,7 @@ LAWS = Path(__file__).parent / "laws"
 
 def source(path: Path) -> LawSource:
     text = path.read_text(encoding="utf-8")
-    body_end = re.search(r"PENJELASAN\s*\n?\s*ATAS\s+(?:UNDANG|PERATURAN)", text)
-    return LawSource(
-        parse_regulation(text), regulation_dates(text, body_end and body_end.start()), path.stem
-    )
+    return LawSource(parse_regulation(text), regulation_dates(text), path.stem)
 
 
 @pytest.fixture(scope="module")
