@@ -2,7 +2,7 @@
 
 :func:`verify_claim` checks one claim, :func:`verify_sentences` a batch (every passage sentence
 is embedded once). Each claim goes through the citation, number, reference, status, support,
-claim-content, modality / negation / unit and instruction checks; the optional judge is asked about ``weak`` verdicts only.
+claim-content, modality / negation / unit, clause polarity and instruction checks; the optional judge is asked about ``weak`` verdicts only.
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ from pipeline.verify.actors import check_actors
 from pipeline.verify.consistency import mark_contradictions
 from pipeline.verify.judge import Judge
 from pipeline.verify.lists import check_lists
-from pipeline.verify.norms import check_claim_content, check_norms
+from pipeline.verify.norms import aligned_sentences, check_claim_content, check_norms
 from pipeline.verify.numbers import check_numbers, prep
+from pipeline.verify.polarity import check_polarity
 from pipeline.verify.refs import check_references
 from pipeline.verify.sentences import INSTRUCTION_RE, WS, as_evidence
 from pipeline.verify.support import Match, Scorer, support_score
@@ -161,9 +162,11 @@ def _verify_one(
     if chosen:
         hard.extend(check_claim_content(text))
     if chosen and best_sent and best_i is not None:
-        hard.extend(
-            check_norms(text, evidence[best_i - 1].text, best_sent, best_i, match.cross_lingual)
-        )
+        norms = check_norms(text, evidence[best_i - 1].text, best_sent, best_i, match.cross_lingual)
+        hard.extend(norms)
+        if not any(r.code == "negation_mismatch" for r in norms):
+            window = aligned_sentences(evidence[best_i - 1].text, best_sent)
+            hard.extend(check_polarity(text, window, best_sent, best_i, match.cross_lingual))
         cited_text = "\n".join(ev.text for ev in chosen_ev)
         hard.extend(check_actors(text, cited_text, best_sent, best_i))
         hard.extend(check_lists(text, cited_text, best_i, match.cross_lingual))
