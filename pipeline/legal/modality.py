@@ -34,13 +34,15 @@ _PHRASES: list[tuple[str, Modality]] = [
         "permission",
     ),
     (
-        r"wajib|harus|diwajibkan|berkewajiban|must|shall|(?:is|are)\s+(?:required|obliged|"
-        r"obligated)\s+to|has\s+to|have\s+to",
+        r"wajib|harus|diwajibkan|berkewajiban|mewajibkan|mengharuskan|diharuskan|must|shall|"
+        r"(?:is|are)\s+(?:required|obliged|obligated)\s+to|has\s+to|have\s+to|requires?|"
+        r"compulsory|mandatory|obligatory",
         "obligation",
     ),
     (
-        r"dapat|boleh|diperbolehkan|berhak|bisa|may|can|(?:is|are)\s+(?:allowed|permitted|"
-        r"entitled)\s+to|has\s+the\s+right",
+        r"dapat|boleh|diperbolehkan|berhak|bisa|sukarela|may|can|(?:is|are)\s+(?:allowed|"
+        r"permitted|entitled)\s+to|has\s+the\s+right|optional|voluntary|voluntarily|"
+        r"free\s+to\s+choose|at\s+(?:its|their|his|her|the)\s+(?:own\s+)?discretion",
         "permission",
     ),
 ]

@@ -125,13 +125,24 @@ def check_claim_content(text: str) -> list[Reason]:
     return []
 
 
+_LIST_ITEM = re.compile(r"^\s*(?:[a-z]\d?|\d{1,2})\s*[.)]\s")
+#: the end of a sentence that opens a list ("PNS dilarang:", "… terdiri atas: a.")
+_LIST_LEAD = re.compile(r":\s*(?:(?:[a-z]\d?|\d{1,2})\s*[.)])?\s*$")
+
+
 def aligned_sentences(passage: str, best: str) -> list[str]:
-    """The passage sentence a claim matches best, with the sentences just before and after."""
+    """The passage sentence a claim matches best, with the sentences just before and after;
+    for a list item, also the sentence that opens the list ("PNS dilarang:")."""
     sentences = split_sentences(passage) or [passage]
     if best not in sentences:
         return [best]
     i = sentences.index(best)
-    return sentences[max(0, i - 1) : i + 2]
+    window = sentences[max(0, i - 1) : i + 2]
+    if _LIST_ITEM.match(best):
+        lead = next((s for s in reversed(sentences[: max(0, i - 1)]) if _LIST_LEAD.search(s)), None)
+        if lead is not None:
+            window.insert(0, lead)
+    return window
 
 
 #: words after a negation that the modality check reads ("tidak dapat") or that make a limit

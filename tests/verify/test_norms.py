@@ -182,3 +182,45 @@ def test_an_extra_negation_counts_where_the_passage_negates_something_else() -> 
     faithful = "Keberatan yang tidak diselesaikan dalam tenggat waktu dianggap dikabulkan [1]."
     assert "negation_mismatch" in codes(added, passage)
     assert "negation_mismatch" not in codes(faithful, passage)
+
+
+@pytest.mark.parametrize(
+    ("claim", "passage"),
+    [
+        (
+            "Undang-undang ini mewajibkan arsiparis membentuk organisasi profesi [1].",
+            "Arsiparis dapat membentuk organisasi profesi.",
+        ),
+        (
+            "Mediation between the parties is compulsory [1].",
+            "Mediasi merupakan pilihan para pihak dan bersifat sukarela.",
+        ),
+        (
+            "Certification of electronic signatures is optional [1].",
+            "Tanda tangan elektronik harus tersertifikasi.",
+        ),
+        (
+            "The law requires the President to delegate this power [1].",
+            "Presiden dapat mendelegasikan wewenang tersebut.",
+        ),
+    ],
+)
+def test_modality_in_other_words_is_read(claim: str, passage: str) -> None:
+    assert "modality_mismatch" in codes(claim, passage)
+    faithful = {
+        "Arsiparis": "Arsiparis boleh membentuk organisasi profesi [1].",
+        "Mediasi": "Mediation between the parties is voluntary [1].",
+        "Tanda": "Electronic signatures must be certified [1].",
+        "Presiden": "The President may delegate this power [1].",
+    }[passage.split()[0]]
+    assert "modality_mismatch" not in codes(faithful, passage)
+
+
+def test_a_list_item_is_read_with_the_sentence_that_opens_the_list() -> None:
+    passage = (
+        "Kepala daerah dilarang: a. menjadi anggota partai terlarang; "
+        "b. menjadi pengurus suatu perusahaan; c. menjadi pengurus yayasan bidang apa pun;"
+    )
+    assert "modality_mismatch" in codes(
+        "Kepala daerah diperbolehkan menjadi pengurus yayasan bidang apa pun [1].", passage
+    )
