@@ -37,6 +37,14 @@ def _name(key: str) -> str:
     return actor.name
 
 
+#: someone who acts, named by a word the actor table does not hold ("atasan pelaksana",
+#: "organisasi profesi auditor", "Menteri/pimpinan lembaga"): a sentence that names a listed
+#: actor the passage does not is then giving the role to someone else
+_SOMEONE = re.compile(
+    r"\b(?:atasan|pejabat|organisasi|instansi|lembaga|pimpinan|kepala|menteri|badan|komisi|"
+    r"dewan|majelis|panitia|tim|unit|satuan|inspektorat|pengadilan|hakim|pihak)\b(?:\s+\w+){0,2}",
+    re.IGNORECASE,
+)
 _ITEM_START = re.compile(r"^\s*(?:[a-z]|\d{1,2})\s*[.)]\s")
 
 
@@ -48,14 +56,16 @@ def check_actors(claim: str, passage: str, best: str, number: int | None) -> lis
         return []
     there = find_actors(passage)
     named = {m.key for m in there}
-    if not named:
+    if not named and not _SOMEONE.search(passage):
         return []
     maybe = named | defined_heads(passage)
     # a list item ("e. mengusulkan …") leaves its subject in the chapeau, outside the passage
     headless = bool(_ITEM_START.match(passage))
     for mention in said:
         if not headless and not covers(maybe, mention.key):
-            others = ", ".join(_name(k) for k in sorted(named))
+            others = ", ".join(_name(k) for k in sorted(named)) or (
+                f"'{_SOMEONE.search(passage)[0]}'"  # type: ignore[index]
+            )
             return [
                 Reason(
                     code="actor_mismatch",

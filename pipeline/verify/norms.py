@@ -31,8 +31,9 @@ _TAG = re.compile(r"^\s*(?:<[^<>]{1,60}>|#{1,6}\s.*|[^.!?]{1,60}:)\s*$")
 #: a label and a short phrase: "Rekomendasi: penguatan kapasitas PPID."
 _LABELLED = re.compile(
     r"^\s*(?:rekomendasi|temuan|kesimpulan|ringkasan|catatan|saran|latar\s+belakang|"
-    r"recommendations?|findings?|key\s+findings?|conclusions?|summary|notes?|background)"
-    r"\s*:\s*(?P<rest>[^.!?]*)[.!?]?\s*$",
+    r"recommendations?|findings?|key\s+findings?|conclusions?|summary|notes?|background|"
+    r"tags?|kata\s+kunci|keywords?|topik|topics?|agenda|to\s*do)"
+    r"(?:\s+(?:untuk|for)\s+\w+)?\s*:\s*(?P<rest>[^.!?]*)[.!?]?\s*$",
     re.IGNORECASE,
 )
 #: importance and vague calls to act: they say a topic matters, not what a source says
@@ -47,9 +48,20 @@ _EMPTY = re.compile(
     r"\b(?:harus|perlu)\s+terus\s+di\w+(?:kan|i)?\b|"
     r"\b(?:is|are|remains?)\s+(?:\w+\s+){0,2}?(?:very\s+|highly\s+|particularly\s+)?"
     r"(?:important|crucial|essential|vital|critical|key|fundamental)\b|"
-    r"\bplays?\s+an?\s+(?:\w+\s+)?(?:important|key|crucial|vital|central|critical)\s+role\b|"
+    r"\bplays?\s+an?\s+(?:\w+\s+)?(?:important|key|crucial|vital|central|critical|strategic|"
+    r"significant|major)\s+role\b|\bdeserves?\s+(?:\w+\s+)?support\b|"
+    r"\b(?:highly|very|particularly)\s+relevant\b|\bcornerstones?\s+of\b|"
+    r"\bisu\s+(?:yang\s+)?(?:strategis|penting|krusial)\b|\b(?:perlu|akan)\s+dibahas\s+lebih\s+"
+    r"lanjut\b|\bcatatan\s+untuk\s+(?:pembahasan|tim|rapat)\b|\bto\s+be\s+discussed\s+"
+    r"(?:further|later)\b|"
     r"\b(?:must|should|needs?\s+to|ought\s+to)\s+be\s+(?:\w+\s+){0,8}?(?:comprehensively|"
-    r"sustainably|holistically|continuously|systematically|seriously|effectively)\b",
+    r"sustainably|holistically|continuously|systematically|seriously|effectively)\b|"
+    r"\b(?:sangat|amat)\s+(?:menentukan|berpengaruh|berperan|dibutuhkan|diperlukan)\b|"
+    r"\b(?:memegang|mempunyai|memiliki)\s+peran(?:an)?\s+(?:yang\s+)?(?:sangat\s+)?"
+    r"(?:penting|strategis|kunci|sentral)\b|\bkunci\s+(?:keberhasilan|utama|sukses)\b|"
+    r"(?<!the\s)(?<!a\s)(?<!this\s)\bmatters?\s+for\b|\bmatters?\s+(?:greatly|a\s+lot|most)\b|"
+    r"\bthe\s+way\s+forward\b|"
+    r"\b(?:is|are)\s+(?:the\s+)?key\s+to\b|\bcannot\s+be\s+(?:overstated|ignored)\b",
     re.IGNORECASE,
 )
 _ID_VERB = re.compile(
@@ -86,9 +98,18 @@ _WORKING_DAYS = re.compile(r"\bhari\s+kerja\b|\bworking\s+days?\b|\bbusiness\s+d
 _DAYS = re.compile(r"\d+\s*\)?\s*(?:\([^)]*\)\s*)?(?:hari|days?)\b", re.IGNORECASE)
 
 
+#: a pointer to a source instead of a statement: "Independensi BPK — lihat [1]."
+_POINTER = re.compile(
+    r"(?:[—–:-]|\b)\s*(?:lihat|see|cf|bandingkan|rujuk)\s*[.:]?\s*[.!]?\s*$", re.IGNORECASE
+)
+
+
 def check_claim_content(text: str) -> list[Reason]:
     """``no_claim`` for a question, a heading or tag, or words with nothing to check."""
     stripped = text.strip().strip("\"'“”")
+    if _POINTER.search(stripped):
+        return [Reason(code="no_claim", message="a pointer to a source, not a claim")]
+    stripped = re.sub(r"(?<=:)\s*[.!]+$", "", stripped)  # "Key takeaway: [1]." → a tag
     if stripped.endswith("?") or (_QUESTION_START.match(stripped) and not stripped.endswith(".")):
         return [Reason(code="no_claim", message="a question, not a claim a passage can support")]
     if _TAG.match(stripped):

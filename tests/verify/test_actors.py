@@ -69,3 +69,31 @@ def test_the_message_names_the_passages_actor() -> None:
     )
     message = next(r.message for r in verdict.reasons if r.code == "actor_mismatch")
     assert "Dewan Perwakilan Rakyat" in message and "Presiden" in message
+
+
+@pytest.mark.parametrize(
+    ("claim", "passage"),
+    [
+        (
+            "Pengaduan terhadap pelaksana pelayanan ditujukan kepada Ombudsman [1].",
+            "Pengaduan terhadap pelaksana ditujukan kepada atasan pelaksana.",
+        ),
+        (
+            "Audit standards for internal auditors are drawn up by BPKP [1].",
+            "Standar audit disusun oleh organisasi profesi auditor.",
+        ),
+    ],
+)
+def test_a_listed_actor_where_the_passage_names_an_unlisted_one_is_unsupported(
+    claim: str, passage: str
+) -> None:
+    assert "actor_mismatch" in codes(claim, passage)
+
+
+def test_a_ministry_and_the_administrative_court_are_read_in_their_indonesian_forms() -> None:
+    passage = (
+        "Laporan Keuangan Kementerian Negara/Lembaga diselesaikan menurut tata cara pada "
+        "Peradilan Tata Usaha Negara."
+    )
+    claim = "A ministry's financial report follows the procedure of the administrative court [1]."
+    assert "actor_mismatch" not in codes(claim, passage)

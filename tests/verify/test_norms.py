@@ -155,10 +155,31 @@ def test_list_lengths_counts_huruf_and_angka_runs() -> None:
         "Performance management in the civil service must be strengthened comprehensively and "
         "sustainably [1].",
         "The Ombudsman plays a key role in public services [1].",
+        "Ketepatan waktu penjatuhan hukuman sangat menentukan wibawa instansi [1].",
+        "Transparent discipline procedures matter for public trust [1].",
+        "Reform of civil service discipline is the way forward [1].",
+        "Disiplin ASN — lihat [1].",
+        "Key takeaway on civil service discipline: [1].",
+        "Catatan untuk tim: sanksi bagi PNS perlu dibahas lebih lanjut [1].",
+        "Tags: disiplin, ASN, sanksi [1].",
+        "Civil service discipline remains one of the cornerstones of good governance [1].",
     ],
 )
 def test_importance_labels_and_restated_topics_are_no_claim(claim: str) -> None:
     assert "no_claim" in codes(claim, DISIPLIN)
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "The regulation lists three matters to be settled before a penalty [1].",
+        "A civil servant may report the matter to the superior official [1].",
+        "PNS yang tidak masuk kerja 3 hari kerja dalam setahun dijatuhi teguran lisan, lihat "
+        "juga Pasal 9 [1].",
+    ],
+)
+def test_the_words_of_a_claim_are_not_mistaken_for_an_empty_sentence(claim: str) -> None:
+    assert "no_claim" not in codes(claim, DISIPLIN)
 
 
 def test_a_dropped_negation_of_the_governed_word_is_caught_in_indonesian() -> None:
