@@ -48,7 +48,9 @@ _LEAD = re.compile(
 #: states that" opens a sentence without being one of its list items
 _ATTRIBUTION = re.compile(
     r"^\s*(?:(?:Menurut|Berdasarkan|Sesuai\s+dengan|Under|According\s+to)\s+[^,]{1,80},\s*|"
-    r"The\s+preamble\s+of\s+[^,]{1,40}?\s+states\s+that\s+)",
+    r"The\s+preamble\s+of\s+[^,]{1,40}?\s+states\s+that\s+|"
+    r"(?:Setelah|Sesudah|Sejak)\s+(?:diubah|perubahan|berlakunya)[^,]{0,60},\s*|"
+    r"(?:After|Since)\s+(?:the\s+|its\s+)?(?:amendment|change)[^,]{0,60},\s*)",
     re.IGNORECASE,
 )
 _CONJ = re.compile(r"\s*\b(?:dan/atau|and/or|dan|atau|serta|and|or|as\s+well\s+as)\b\s*", re.I)
@@ -56,7 +58,9 @@ _TAIL = re.compile(r"[\s;,.]*(?:\b(?:dan/atau|dan|atau|serta|and/or|and|or)\s*)?
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 _STOP = frozenset(
     """yang dan atau serta dari untuk dalam pada oleh bagi atas dengan sebagai tersebut
-    dimaksud ayat pasal huruf the and for with from into its their of""".split()  # noqa: SIM905 - a word block reads better
+    dimaksud ayat pasal huruf the and for with from into its their of orang satu dua tiga
+    empat lima enam tujuh delapan sembilan sepuluh one two three four five six seven eight
+    nine ten""".split()  # noqa: SIM905 - a word block reads better
 )
 
 
@@ -103,7 +107,10 @@ def _split_items(segment: str, cued: bool = True) -> list[str]:
     its first conjunction only ("protection and competence development" → two items;
     ", or accepting it and issuing a recommendation" → one). Without a cue, a list needs a
     conjunction in its last part."""
-    parts = [p.strip() for p in re.split(r"[,;]", segment) if p.strip()]
+    # items separated by semicolons may hold commas ("planning; implementation, monitoring
+    # and coaching; appraisal")
+    separator = r";" if segment.count(";") >= 2 else r"[,;]"
+    parts = [p.strip() for p in re.split(separator, segment) if p.strip()]
     if not parts:
         return []
     starts = _CONJ.match(parts[-1])
@@ -132,10 +139,28 @@ def _inline(text: str) -> list[Enumeration]:
     return out
 
 
+def _uncued(text: str, taken: list[Enumeration]) -> list[Enumeration]:
+    """Lists of three or more items that no cue word opens ("berasal dari A, B, C, dan D",
+    "bersifat langsung, umum, bebas, rahasia, jujur, dan adil"), a sentence at a time."""
+    out = []
+    start = 0
+    for sentence in re.split(r"(?<=[.;])\s+", text):
+        at = text.find(sentence, start)
+        start = max(start, at)
+        if "," in sentence and not any(at <= e.start < at + len(sentence) for e in taken):
+            items, _, cued = claim_items(sentence)
+            short = all(len(i.split()) <= 4 for i in items[1:-1])  # a list, not two clauses
+            if not cued and len(items) >= 3 and short:
+                out.append(Enumeration(tuple(items), at, False))
+    return out
+
+
 def enumerations(text: str) -> list[Enumeration]:
-    """The lists of ``text``: numbered (huruf / angka) ones and inline ones after a cue word."""
+    """The lists of ``text``: numbered (huruf / angka) ones, inline ones after a cue word, and
+    comma lists of three or more items."""
     numbered = _numbered(text)
-    return numbered + [e for e in _inline(text) if not any(e.start >= n.start for n in numbered)]
+    found = numbered + [e for e in _inline(text) if not any(e.start >= n.start for n in numbered)]
+    return found + _uncued(text, found)
 
 
 def list_lengths(text: str) -> set[int]:
@@ -222,12 +247,22 @@ def check_lists(
                 )
             ]
         return []
+    # the words just before the list belong to each item ("cacat: a. wewenang" → cacat wewenang)
+    chapeau = _tokens(passage[max(0, chosen.start - 30) : chosen.start].split(" ", 1)[-1])
+    # the words of the sentence's list (from its first item on, the ends not trimmed)
+    first = claim.find(items[0])
+    item_words = (
+        _tokens(claim[first:]) if first >= 0 else set().union(*(_tokens(i) for i in items))
+    ) | chapeau
     claim_words = _tokens(claim)
-    list_words = set().union(*(_tokens(i) for i in theirs))
-    mentioned = [i for i in theirs if _share(i, claim_words) > 0.5]
+    list_words = set().union(*(_tokens(i) for i in theirs)) | chapeau
+    passage_words = _tokens(passage)
+    mentioned = [i for i in theirs if _share(i, claim_words) > 0.5 and _share(i, item_words) >= 0.5]
     found = [i for i in items if _share(i, list_words) > 0.5]
     if len(found) >= 2:
-        extra = [i for i in items if _share(i, list_words) <= 0.5]
+        extra = [
+            i for i in items if _share(i, list_words) <= 0.5 and _share(i, passage_words) <= 0.5
+        ]
         if extra:
             return [
                 Reason(

@@ -84,9 +84,11 @@ _NEGATIVE_PHRASE = re.compile(
     r"\b(?:releas|fre|reliev)(?:e|es|ed|ing)\s+(?:\w+\s+){0,2}?(?:from|of)\b|\bbebas\s+dari\b",
     re.IGNORECASE,
 )
-#: one negation over a list of verbs: "tidak menyediakan, tidak memberikan, dan/atau tidak …"
+#: one negation over a list: "tidak menyediakan, tidak memberikan, dan/atau tidak …",
+#: "without discrimination and without charging a fee"
 _REPEATED = re.compile(
-    r"\b((?:tidak|not)\s+\w+)(?:\s*,?\s*(?:dan/atau|dan|atau|and/or|and|or)?\s*(?:tidak|not)\s+\w+)+",
+    r"\b((?:tidak|not|tanpa|without)\s+\w+)"
+    r"(?:\s*,?\s*(?:dan/atau|dan|atau|and/or|and|or)?\s*(?:tidak|not|tanpa|without)\s+\w+)+",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W\d_]+(?:n't)?", re.UNICODE)

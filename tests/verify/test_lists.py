@@ -117,3 +117,88 @@ def test_who_says_it_is_not_an_item_of_the_list(claim: str) -> None:
     )
     assert not any("Menurut" in i or "preamble" in i for i in claim_items(claim)[0])
     assert check_lists(claim, passage, 1) == []
+
+
+INOVASI = (
+    "(1) Inisiatif inovasi dapat berasal dari kepala daerah, anggota DPRD, aparatur sipil "
+    "negara, Perangkat Daerah, dan anggota masyarakat."
+)
+PEMILIHAN = "(2) Pemilihan Kepala Desa bersifat langsung, umum, bebas, rahasia, jujur, dan adil."
+CACAT = "(1) Keputusan hanya dapat dicabut apabila terdapat cacat: a. wewenang; b. prosedur; dan/atau c. substansi."
+
+
+@pytest.mark.parametrize(
+    ("claim", "passage", "code"),
+    [
+        (
+            "Inisiatif inovasi daerah dapat datang dari kepala daerah, anggota DPRD, Perangkat "
+            "Daerah, dan anggota masyarakat [1].",
+            INOVASI,
+            "list_item_missing",
+        ),
+        (
+            "Inisiatif inovasi dapat berasal dari kepala daerah, anggota DPRD, aparatur sipil "
+            "negara, Perangkat Daerah, perguruan tinggi, dan anggota masyarakat [1].",
+            INOVASI,
+            "list_item_extra",
+        ),
+        (
+            "Village head elections are direct, general, free, secret and honest [1].",
+            PEMILIHAN,
+            "list_item_missing",
+        ),
+        (
+            "Keputusan dapat dicabut apabila terdapat cacat wewenang, cacat prosedur, cacat "
+            "substansi, atau cacat anggaran [1].",
+            CACAT,
+            "list_item_extra",
+        ),
+    ],
+)
+def test_a_comma_list_without_a_cue_word_is_checked(claim: str, passage: str, code: str) -> None:
+    assert code in codes(claim, passage)
+
+
+@pytest.mark.parametrize(
+    ("claim", "passage"),
+    [
+        (
+            "Inisiatif inovasi dapat berasal dari kepala daerah, anggota DPRD, aparatur sipil "
+            "negara, Perangkat Daerah, dan anggota masyarakat [1].",
+            INOVASI,
+        ),
+        (
+            "Village head elections are direct, general, free, secret, honest and fair [1].",
+            PEMILIHAN,
+        ),
+        (
+            "Keputusan dapat dicabut apabila terdapat cacat wewenang, cacat prosedur, atau cacat "
+            "substansi [1].",
+            CACAT,
+        ),
+        (
+            "Setelah diubah UU 9/2015, inisiatif inovasi dapat berasal dari kepala daerah, anggota "
+            "DPRD, aparatur sipil negara, Perangkat Daerah, dan anggota masyarakat [1].",
+            INOVASI,
+        ),
+    ],
+)
+def test_the_whole_list_in_other_words_stays_quiet(claim: str, passage: str) -> None:
+    found = codes(claim, passage)
+    assert "list_item_missing" not in found and "list_item_extra" not in found
+
+
+def test_items_separated_by_semicolons_keep_their_commas() -> None:
+    from pipeline.verify.lists import claim_items
+
+    items, complete, _ = claim_items(
+        "The system consists of planning; implementation, monitoring and coaching; appraisal; "
+        "and follow-up [1]."
+    )
+    assert items == [
+        "planning",
+        "implementation, monitoring and coaching",
+        "appraisal",
+        "follow-up",
+    ]
+    assert complete
