@@ -192,10 +192,11 @@ class VerifySettings(Section):
         description="Support score at or above which a claim is at least 'weak' (calibrated).",
     )
     t_high_cross: float = Field(
-        0.85,
+        0.84,
         description="The same for a sentence in the other language than its passage (English "
-        "about Indonesian): similarity plus the glossary bonus (calibrated on the dev half of "
-        "the blind claim set).",
+        "about Indonesian): similarity plus the glossary bonus (calibrated on the spent claim "
+        "sets dev, sealed and blind3: 0.85 → 0.84 flags 3–5 points fewer correct English "
+        "sentences, with two hard negatives of 147 fewer caught on blind3).",
     )
     t_low_cross: float = Field(
         0.83, description="The 'weak' threshold for a sentence in the other language."

@@ -189,8 +189,6 @@ def test_the_whole_list_in_other_words_stays_quiet(claim: str, passage: str) -> 
 
 
 def test_items_separated_by_semicolons_keep_their_commas() -> None:
-    from pipeline.verify.lists import claim_items
-
     items, complete, _ = claim_items(
         "The system consists of planning; implementation, monitoring and coaching; appraisal; "
         "and follow-up [1]."
