@@ -21,7 +21,8 @@ Modality = Literal["obligation", "permission", "prohibition"]
 # longest phrases first: "wajib tidak" is a prohibition, not an obligation plus a negation
 _PHRASES: list[tuple[str, Modality]] = [
     (
-        r"wajib\s+tidak|tidak\s+(?:boleh|diperbolehkan|diizinkan|dibenarkan)|dilarang|"
+        r"wajib\s+tidak|tidak\s+(?:boleh|diperbolehkan|diizinkan|dibenarkan|diperkenankan)|"
+        r"dilarang|"
         r"tidak\s+(?:dapat|bisa)(?=\s+di)|"
         r"cannot|can\s+not|could\s+not|"
         r"must\s+not|mustn't|shall\s+not|may\s+not|cannot\s+be\s+allowed|(?:is|are)\s+"
@@ -40,9 +41,9 @@ _PHRASES: list[tuple[str, Modality]] = [
         "obligation",
     ),
     (
-        r"dapat|boleh|diperbolehkan|berhak|bisa|sukarela|may|can|(?:is|are)\s+(?:allowed|"
-        r"permitted|entitled)\s+to|has\s+the\s+right|optional|voluntary|voluntarily|"
-        r"free\s+to\s+choose|at\s+(?:its|their|his|her|the)\s+(?:own\s+)?discretion",
+        r"dapat|boleh|diperbolehkan|diperkenankan|diizinkan|berhak|bisa|sukarela|may|can|"
+        r"(?:is|are)\s+(?:allowed|permitted|entitled)\s+to|has\s+the\s+right|optional|voluntary|"
+        r"voluntarily|free\s+to\s+choose|at\s+(?:its|their|his|her|the)\s+(?:own\s+)?discretion",
         "permission",
     ),
 ]

@@ -2,7 +2,8 @@
 
 :func:`verify_claim` checks one claim, :func:`verify_sentences` a batch (every passage sentence
 is embedded once). Each claim goes through the citation, number, reference, status, support,
-claim-content, modality / negation / unit, clause polarity and instruction checks; the optional judge is asked about ``weak`` verdicts only.
+claim-content, modality / negation / unit, clause polarity and instruction checks; the
+optional judge is asked about ``weak`` verdicts only.
 """
 
 from __future__ import annotations

@@ -95,7 +95,9 @@ _VAGUE = """
 VAGUE_WORDS = frozenset(_VAGUE.split())
 
 _WORKING_DAYS = re.compile(r"\bhari\s+kerja\b|\bworking\s+days?\b|\bbusiness\s+days?\b", re.I)
-_DAYS = re.compile(r"\d+\s*\)?\s*(?:\([^)]*\)\s*)?(?:hari|days?)\b", re.IGNORECASE)
+_DAYS = re.compile(
+    r"\d+\s*\)?\s*(?:\([^)]*\)\s*)?(?:hari(?:\s+kalender)?|(?:calendar\s+)?days?)\b", re.IGNORECASE
+)
 
 
 #: a pointer to a source instead of a statement: "Independensi BPK — lihat [1]."

@@ -23,7 +23,7 @@ from pipeline.text.numbers import (
     parse_number,
 )
 from pipeline.types import Evidence, Reason
-from pipeline.verify.lists import list_lengths
+from pipeline.verify.lists import enumerations, list_lengths
 
 __all__ = ["check_numbers", "prep"]
 
@@ -187,6 +187,96 @@ def _derived(text: str) -> list[_Num]:
     ]
 
 
+#: a share said as a fraction: "a quarter of", "sepertiga dari" (a percentage of the whole)
+_FRACTION_RE = re.compile(
+    r"\b(?:(?P<half>half|setengah|separuh)|(?:a|one|se)\s*(?P<part>third|quarter|fifth|tenth)s?|"
+    r"se(?P<bagian>pertiga|perempat|perlima|persepuluh)|(?P<two>two|dua)[\s-]+(?:thirds|pertiga))"
+    r"\s+(?:of|dari)\b",
+    re.IGNORECASE,
+)
+_FRACTION_SHARE = {
+    "third": 100 / 3,
+    "quarter": 25.0,
+    "fifth": 20.0,
+    "tenth": 10.0,
+    "pertiga": 100 / 3,
+    "perempat": 25.0,
+    "perlima": 20.0,
+    "persepuluh": 10.0,
+}
+
+
+def _fractions(text: str) -> list[_Num]:
+    """Shares a sentence says as fractions, as percentages ("a quarter of" → 25 %)."""
+    out = []
+    for m in _FRACTION_RE.finditer(text):
+        if m["half"]:
+            value = 50.0
+        elif m["two"]:
+            value = 200 / 3
+        else:
+            value = _FRACTION_SHARE[(m["part"] or m["bagian"]).lower()]
+        out.append(_Num((round(value, 1),), m[0], "persen", 1, 1.0, None, m.start(), m.end()))
+    return out
+
+
+_ITEM_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+
+
+def _item_words(text: str) -> set[str]:
+    return {w.lower() for w in _ITEM_WORD.findall(text)}
+
+
+_PART_BREAK = re.compile(
+    r"[,;:]|\b(?:dan|serta|sedangkan|sementara|and|while|whereas|but)\b", re.IGNORECASE
+)
+
+
+def _clause_at(text: str, start: int, end: int) -> str:
+    """The part of ``text`` around ``start:end`` between commas and conjunctions."""
+    before = [m.end() for m in _PART_BREAK.finditer(text, 0, start)]
+    after = _PART_BREAK.search(text, end)
+    return text[before[-1] if before else 0 : after.start() if after else len(text)]
+
+
+def _bound_elsewhere(claim_text: str, num: _Num, passage: str, rounding: bool) -> str | None:
+    """Where a passage lists a figure per item ("a. 58 tahun bagi Pejabat Administrasi; b. 60
+    tahun bagi Pejabat Pimpinan Tinggi"), the item the claim's figure belongs to by the words
+    around it, when that item gives another figure: "60 tahun … Pejabat Administrasi" is
+    then a mismatch. Returns the message, or ``None``."""
+    near = _item_words(_clause_at(claim_text, num.start, num.end)) - _item_words(num.shown)
+    for enum in enumerations(passage):
+        if not enum.numbered or len(enum.items) < 2:
+            continue
+        figures = [_numbers(prep(item))[0] for item in enum.items]
+        if sum(bool(f) for f in figures) < 2:
+            continue
+        words = [_item_words(re.sub(r"\([^)]*\)", " ", item)) for item in enum.items]
+        common = set.intersection(*words)
+        scores = [len((w - common) & near) for w in words]
+        best = max(scores)
+        if best == 0 or scores.count(best) > 1:
+            continue
+        chosen = scores.index(best)
+        if any(_value_match(num, f, rounding) for f in figures[chosen]):
+            return None
+        holder = next(
+            (
+                i
+                for i, figs in enumerate(figures)
+                if any(_value_match(num, f, rounding) for f in figs)
+            ),
+            None,
+        )
+        if holder is not None:
+            theirs = f" ({figures[chosen][0].shown})" if figures[chosen] else ""
+            return (
+                f"{num.shown} is the passage's figure for '{enum.items[holder][:60]}', not for "
+                f"'{enum.items[chosen][:60]}'{theirs}"
+            )
+    return None
+
+
 #: after a number, words that make it a total ("sembilan orang, yakni …", "seven in total")
 _TOTAL_AFTER = re.compile(
     r"[^\W\d_]*\s*(?:orang|members?|anggota|people|persons?)?\s*(?:,\s*(?:yakni|yaitu|namely)|:|"
@@ -220,6 +310,7 @@ def check_numbers(
     :func:`prep`) that the cited ``passages`` do not hold; figures inside ``claim_skip`` spans
     (references, locators) are left out. ``rounding`` lets ``14,5`` match ``14,45``."""
     claim_nums, claim_years = _numbers(claim_text, claim_skip)
+    claim_nums += _fractions(claim_text)
     if not claim_nums and not claim_years:
         return []
     figs: list[tuple[int, _Num]] = []
@@ -255,6 +346,10 @@ def check_numbers(
             and (num.period is None or change or f.period in (None, num.period))
         ]
         if full:
+            for i, _ in full[:1]:
+                bound = _bound_elsewhere(claim_text, num, passages[i].text, rounding)
+                if bound:
+                    reasons.append(Reason(code="number_mismatch", message=bound, passage=i + 1))
             continue
         if (
             len(num.values) == 1

@@ -245,3 +245,14 @@ def test_a_list_item_is_read_with_the_sentence_that_opens_the_list() -> None:
     assert "modality_mismatch" in codes(
         "Kepala daerah diperbolehkan menjadi pengurus yayasan bidang apa pun [1].", passage
     )
+
+
+def test_tidak_diperkenankan_is_a_prohibition() -> None:
+    passage = (
+        "Dalam upaya pencapaian SPM, Pemerintahan Daerah dapat bekerja sama dengan pihak swasta."
+    )
+    claim = "Pemerintah daerah tidak diperkenankan bekerja sama dengan pihak swasta [1]."
+    assert "modality_mismatch" in codes(claim, passage)
+    assert "modality_mismatch" not in codes(
+        "Pemerintah daerah diperkenankan bekerja sama dengan pihak swasta [1].", passage
+    )

@@ -6,6 +6,7 @@ import pytest
 
 from pipeline.types import Evidence
 from pipeline.verify.numbers import check_numbers, prep
+from tests.verify import codes
 
 KASN = (
     "(1) KASN terdiri atas: a. 1 (satu) orang ketua merangkap anggota; b. 1 (satu) orang wakil "
@@ -52,3 +53,54 @@ def test_a_figure_the_passage_states_in_parts_matches(claim: str, passage: str) 
 )
 def test_a_figure_that_matches_no_part_or_total_is_a_mismatch(claim: str, passage: str) -> None:
     assert mismatches(claim, passage)
+
+
+PENSIUN = (
+    "Batas usia pensiun yaitu: a. 58 (lima puluh delapan) tahun bagi Pejabat Administrasi; "
+    "b. 60 (enam puluh) tahun bagi Pejabat Pimpinan Tinggi; c. sesuai dengan ketentuan "
+    "peraturan perundang-undangan bagi Pejabat Fungsional."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "bad"),
+    [
+        ("Batas usia pensiun bagi Pejabat Administrasi adalah 60 tahun [1].", True),
+        ("Batas usia pensiun bagi Pejabat Administrasi adalah 58 tahun [1].", False),
+        (
+            "Pejabat Administrasi pensiun pada usia 58 tahun, sedangkan Pejabat Pimpinan Tinggi "
+            "pada usia 60 tahun [1].",
+            False,
+        ),
+        ("Senior executives (Pejabat Pimpinan Tinggi) retire at 58 [1].", True),
+    ],
+)
+def test_a_figure_is_read_with_the_list_item_it_belongs_to(claim: str, bad: bool) -> None:
+    assert ("number_mismatch" in codes(claim, PENSIUN)) is bad
+
+
+@pytest.mark.parametrize(
+    ("claim", "bad"),
+    [
+        ("Tiered service classes may take up no more than a third of total capacity [1].", True),
+        ("Tiered service classes may take up no more than a quarter of total capacity [1].", False),
+        ("Kelas pelayanan berjenjang paling banyak seperempat dari kapasitas [1].", False),
+        ("Kelas pelayanan berjenjang paling banyak setengah dari kapasitas [1].", True),
+    ],
+)
+def test_a_share_said_as_a_fraction_is_checked(claim: str, bad: bool) -> None:
+    passage = (
+        "Persentase kelas Pelayanan Berjenjang ditetapkan paling banyak 25% (dua puluh lima "
+        "persen) dari seluruh kapasitas pelayanan."
+    )
+    assert ("number_mismatch" in codes(claim, passage)) is bad
+
+
+def test_calendar_days_against_working_days_is_a_unit_mismatch() -> None:
+    passage = (
+        "DPR wajib memilih calon anggota dalam waktu paling lambat 30 (tiga puluh) hari kerja."
+    )
+    assert "unit_mismatch" in codes("The House must choose within 30 calendar days [1].", passage)
+    assert "unit_mismatch" not in codes(
+        "The House must choose within 30 working days [1].", passage
+    )
