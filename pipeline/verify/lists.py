@@ -60,7 +60,7 @@ _STOP = frozenset(
     """yang dan atau serta dari untuk dalam pada oleh bagi atas dengan sebagai tersebut
     dimaksud ayat pasal huruf the and for with from into its their of orang satu dua tiga
     empat lima enam tujuh delapan sembilan sepuluh one two three four five six seven eight
-    nine ten""".split()  # noqa: SIM905 - a word block reads better
+    nine ten seorang sebuah para""".split()  # noqa: SIM905 - a word block reads better
 )
 
 
@@ -131,8 +131,8 @@ def _inline(text: str) -> list[Enumeration]:
     for cue in _CUE.finditer(text):
         rest = text[cue.end() :]
         segment = re.split(r"(?<=[a-z)])\.\s|\.$|;\s*(?:dan|atau)?\s*\(|\s\(\d", rest)[0]
-        if _LETTER_ITEM.match(" " + segment.lstrip()):
-            continue
+        if _LETTER_ITEM.match(" " + segment.lstrip()) or _CUE.search(segment):
+            continue  # a numbered list, or a later cue opens the list ("3 tahap, meliputi …")
         items = _split_items(segment)
         if len(items) >= 2 and "," in segment:
             out.append(Enumeration(tuple(items), cue.start(), False))

@@ -80,9 +80,11 @@ _NOT_A_NEGATION = re.compile(
     r"\b(?:atau|maupun)\s+(?:tidak|bukan)\b|\bor\s+not\b|\bfree\s+to\b",
     re.IGNORECASE,
 )
-#: phrases that hold a negation ("released from the obligation": not bound by it)
+#: phrases that hold a negation ("released from the obligation": not bound by it; "little
+#: benefit": next to none)
 _NEGATIVE_PHRASE = re.compile(
-    r"\b(?:releas|fre|reliev)(?:e|es|ed|ing)\s+(?:\w+\s+){0,2}?(?:from|of)\b|\bbebas\s+dari\b",
+    r"\b(?:releas|fre|reliev)(?:e|es|ed|ing)\s+(?:\w+\s+){0,2}?(?:from|of)\b|\bbebas\s+dari\b|"
+    r"(?<!\ba\s)\blittle\b|\b(?:hardly|barely|scarcely)\b",
     re.IGNORECASE,
 )
 #: one negation over a list: "tidak menyediakan, tidak memberikan, dan/atau tidak …",

@@ -200,3 +200,18 @@ def test_items_separated_by_semicolons_keep_their_commas() -> None:
         "follow-up",
     ]
     assert complete
+
+
+def test_a_later_cue_opens_the_list_and_seorang_is_not_an_item_word() -> None:
+    passage = (
+        "(2) Seleksi terdiri dari 3 (tiga) tahap, meliputi seleksi administrasi, seleksi "
+        "kompetensi dasar, dan seleksi kompetensi bidang."
+    )
+    claim = "Seleksi dilaksanakan dalam tiga tahap: administrasi, kompetensi dasar, dan kompetensi bidang [1]."
+    assert "list_item_missing" not in codes(claim, passage)
+    ombudsman = (
+        "(1) Ombudsman terdiri atas: a. 1 (satu) orang Ketua merangkap anggota; b. 1 (satu) "
+        "orang Wakil Ketua merangkap anggota; dan c. 7 (tujuh) orang anggota."
+    )
+    claim = "Ombudsman terdiri dari seorang ketua, seorang wakil ketua, dan 7 anggota [1]."
+    assert "list_item_extra" not in codes(claim, ombudsman)

@@ -85,3 +85,11 @@ def test_clauses_are_cut_at_commas_and_conjunctions() -> None:
         "pemeriksaan tetap dilanjutkan",
     ]
     assert len(clauses("The request is granted unless the body refuses it")) == 2
+
+
+def test_little_benefit_reads_as_next_to_none() -> None:
+    passage = "Activated charcoal hemoperfusion had little benefit for acute paraquat poisoning."
+    assert "negation_mismatch" not in codes(
+        "Charcoal shows no benefit for acute paraquat poisoning [1].", passage
+    )
+    assert polarity("a little benefit") == 0
