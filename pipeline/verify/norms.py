@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from pipeline.legal.modality import read_norm
+from pipeline.legal.refs import find_mentions
 from pipeline.text.lang import sentence_language
 from pipeline.types import Reason
 from pipeline.verify.sentences import split_sentences
@@ -128,7 +129,12 @@ def check_claim_content(text: str) -> list[Reason]:
         and not _ID_VERB.search(stripped)
     ):
         return [Reason(code="no_claim", message="a title or restated topic, not a sentence")]
-    if not _DIGIT.search(stripped) and _EMPTY.search(stripped):
+    # digits of a reference ("Pasal 86 ayat (4) UU 5/2014") are not a figure that makes a claim
+    spans = find_mentions(stripped).spans
+    unreferenced = "".join(
+        ch for i, ch in enumerate(stripped) if not any(a <= i < b for a, b in spans)
+    )
+    if not _DIGIT.search(unreferenced) and _EMPTY.search(stripped):
         return [
             Reason(
                 code="no_claim",

@@ -163,6 +163,8 @@ def test_list_lengths_counts_huruf_and_angka_runs() -> None:
         "Catatan untuk tim: sanksi bagi PNS perlu dibahas lebih lanjut [1].",
         "Tags: disiplin, ASN, sanksi [1].",
         "Civil service discipline remains one of the cornerstones of good governance [1].",
+        "Persoalan yang diatur adalah disiplin pegawai, yang penting bagi pemerintah karena "
+        "melaksanakan Pasal 86 ayat (4) UU 5/2014 [1].",
     ],
 )
 def test_importance_labels_and_restated_topics_are_no_claim(claim: str) -> None:
