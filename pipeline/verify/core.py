@@ -24,7 +24,7 @@ from pipeline.verify.consistency import mark_contradictions
 from pipeline.verify.judge import Judge
 from pipeline.verify.lists import check_lists
 from pipeline.verify.norms import aligned_sentences, check_claim_content, check_norms
-from pipeline.verify.numbers import check_numbers, prep
+from pipeline.verify.numbers import check_numbers, counts_a_list, prep
 from pipeline.verify.polarity import check_polarity
 from pipeline.verify.refs import check_references
 from pipeline.verify.sentences import INSTRUCTION_RE, WS, as_evidence
@@ -148,7 +148,12 @@ def _verify_one(
         )
 
     floor = cfg.min_lexical if sentence_language(text) == "id" else cfg.min_lexical_en
-    if chosen and not match.cross_lingual and match.lexical < floor:
+    if (
+        chosen
+        and not match.cross_lingual
+        and match.lexical < floor
+        and not counts_a_list(text, chosen_ev)
+    ):
         unheld = scorer.unheld(text, chosen_ev)
         if len(unheld) >= cfg.min_unheld:
             hard.append(
@@ -167,7 +172,7 @@ def _verify_one(
         hard.extend(norms)
         if not any(r.code == "negation_mismatch" for r in norms):
             window = aligned_sentences(evidence[best_i - 1].text, best_sent)
-            hard.extend(check_polarity(text, window, best_sent, best_i, match.cross_lingual))
+            hard.extend(check_polarity(text, window, best_i, match.cross_lingual))
         cited_text = "\n".join(ev.text for ev in chosen_ev)
         hard.extend(check_actors(text, cited_text, best_sent, best_i))
         hard.extend(check_lists(text, cited_text, best_i, match.cross_lingual))

@@ -50,6 +50,8 @@ _ATTRIBUTION = re.compile(
     r"^\s*(?:(?:Menurut|Berdasarkan|Sesuai\s+dengan|Under|According\s+to)\s+[^,]{1,80},\s*|"
     r"The\s+preamble\s+of\s+[^,]{1,40}?\s+states\s+that\s+|"
     r"(?:Setelah|Sesudah|Sejak)\s+(?:diubah|perubahan|berlakunya)[^,]{0,60},\s*|"
+    r"(?:At\s+(?:a|the)\s+minimum|At\s+least|In\s+(?:short|total|all)|Paling\s+(?:tidak|kurang)|"
+    r"Sekurang-kurangnya|Setidaknya),\s*|"
     r"(?:After|Since)\s+(?:the\s+|its\s+)?(?:amendment|change)[^,]{0,60},\s*)",
     re.IGNORECASE,
 )
@@ -177,7 +179,10 @@ def claim_items(text: str) -> tuple[list[str], bool, bool]:
     cues = [
         c
         for c in _CUE.finditer(text)
-        if comma < 0 or c.end() <= comma or re.search(r",\s*$", text[: c.start()])
+        if comma < 0
+        or c.end() <= comma
+        or re.search(r",\s*$", text[: c.start()])
+        or c[0].strip() == ":"  # a colon opens a list wherever it stands
     ]
     cue = cues[-1] if cues else None  # "mencakup tiga ranah: A, B, dan C" → after the colon
     segment = text[cue.end() :] if cue else text
@@ -260,7 +265,9 @@ def check_lists(
     passage_words = _tokens(passage)
     mentioned = [i for i in theirs if _share(i, claim_words) > 0.5 and _share(i, item_words) >= 0.5]
     found = [i for i in items if _share(i, list_words) > 0.5]
-    if len(found) >= 2:
+    # an item in other words ("usulan" for "saran") leaves the count as it is: an extra or a
+    # missing item changes it
+    if len(found) >= 2 and len(items) > len(theirs):
         extra = [
             i for i in items if _share(i, list_words) <= 0.5 and _share(i, passage_words) <= 0.5
         ]
@@ -272,7 +279,7 @@ def check_lists(
                     passage=number,
                 )
             ]
-    if len(mentioned) >= 2 and complete:
+    if len(mentioned) >= 2 and complete and len(items) < len(theirs):
         missing = [i for i in theirs if i not in mentioned]
         if missing:
             return [

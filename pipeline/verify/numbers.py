@@ -25,7 +25,7 @@ from pipeline.text.numbers import (
 from pipeline.types import Evidence, Reason
 from pipeline.verify.lists import enumerations, list_lengths
 
-__all__ = ["check_numbers", "prep"]
+__all__ = ["check_numbers", "counts_a_list", "prep"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,6 +300,29 @@ def _people_total(text: str) -> int | None:
     return sum(people) if len(people) >= 2 else None
 
 
+#: the year in the Constitution's name is not a figure ("UUD 1945", "the 1945 Constitution")
+_CONSTITUTION = re.compile(
+    r"\b(?:UUD(?:\s+NRI)?|Undang-Undang\s+Dasar(?:\s+Negara\s+Republik\s+Indonesia)?"
+    r"(?:\s+Tahun)?)\s+1945\b|\b1945\s+Constitution\b",
+    re.IGNORECASE,
+)
+
+
+def counts_a_list(claim_text: str, passages: Sequence[Evidence]) -> bool:
+    """Whether ``claim_text`` counts the items of a list that one of ``passages`` holds
+    ("empat bentuk penghargaan" where the passage lists four): a count sentence is short and
+    in its own words, so the word-overlap check does not apply to it."""
+    listed = set().union(*(list_lengths(ev.text) for ev in passages)) if passages else set()
+    nums, _ = _numbers(claim_text)
+    return any(
+        len(n.values) == 1
+        and n.values[0] in listed
+        and n.unit is None
+        and bool(_COUNTED.match(claim_text, n.end))
+        for n in nums
+    )
+
+
 def check_numbers(
     claim_text: str,
     claim_skip: Sequence[tuple[int, int]],
@@ -309,6 +332,7 @@ def check_numbers(
     """``number_mismatch`` reasons for the figures and years of ``claim_text`` (already through
     :func:`prep`) that the cited ``passages`` do not hold; figures inside ``claim_skip`` spans
     (references, locators) are left out. ``rounding`` lets ``14,5`` match ``14,45``."""
+    claim_skip = (*claim_skip, *(m.span() for m in _CONSTITUTION.finditer(claim_text)))
     claim_nums, claim_years = _numbers(claim_text, claim_skip)
     claim_nums += _fractions(claim_text)
     if not claim_nums and not claim_years:

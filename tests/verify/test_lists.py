@@ -215,3 +215,22 @@ def test_a_later_cue_opens_the_list_and_seorang_is_not_an_item_word() -> None:
     )
     claim = "Ombudsman terdiri dari seorang ketua, seorang wakil ketua, dan 7 anggota [1]."
     assert "list_item_extra" not in codes(claim, ombudsman)
+
+
+def test_an_item_in_other_words_is_not_an_extra_or_missing_item() -> None:
+    passage = "(1) Dalam merencanakan pemeriksaan, BPK memperhatikan permintaan, saran, dan pendapat lembaga perwakilan."
+    claim = "BPK mempertimbangkan permintaan, usulan, dan pandangan lembaga perwakilan [1]."
+    found = codes(claim, passage)
+    assert "list_item_extra" not in found and "list_item_missing" not in found
+
+
+def test_a_colon_opens_the_list_after_a_comma_and_a_lead_phrase_is_not_an_item() -> None:
+    items, _, cued = claim_items(
+        "The forum is independent, non-structural, and its members come from four groups: "
+        "government, experts, practitioners and community figures [1]."
+    )
+    assert cued and len(items) == 4
+    items, _, _ = claim_items(
+        "At a minimum, the contract sets out duties, targets, the term, and sanctions [1]."
+    )
+    assert len(items) == 4

@@ -104,3 +104,19 @@ def test_calendar_days_against_working_days_is_a_unit_mismatch() -> None:
     assert "unit_mismatch" not in codes(
         "The House must choose within 30 working days [1].", passage
     )
+
+
+def test_the_constitutions_year_is_not_a_figure_and_a_count_sentence_is_in_its_own_words() -> None:
+    passage = "(1) Urusan tersebut meliputi urusan luar negeri, dalam negeri, dan pertahanan."
+    claim = "The affairs named in the 1945 Constitution are foreign affairs, home affairs and defence [1]."
+    assert "number_mismatch" not in codes(claim, passage)
+    listing = (
+        "Penghargaan dapat berupa pemberian: a. tanda kehormatan; b. kenaikan pangkat istimewa; "
+        "c. kesempatan prioritas pengembangan kompetensi; dan/atau d. kesempatan menghadiri acara resmi."
+    )
+    assert "not_in_passage" not in codes(
+        "UU ASN menyediakan empat bentuk penghargaan bagi PNS berprestasi [1].", listing
+    )
+    assert "number_mismatch" in codes(
+        "UU ASN menyediakan lima bentuk penghargaan bagi PNS berprestasi [1].", listing
+    )

@@ -16,6 +16,8 @@ PEMERIKSAAN = (
     "dilanjutkan dan hasilnya dituangkan dalam berita acara."
 )
 SANKSI = "Sanksi administratif tidak membebaskan pejabat dari kewajiban menyampaikan laporan."
+SANCTION = "An administrative sanction does not free the official from the duty to report."
+HEARINGS = "Hearings on information disputes are closed to the public."
 
 
 @pytest.mark.parametrize(
@@ -31,8 +33,11 @@ SANKSI = "Sanksi administratif tidak membebaskan pejabat dari kewajiban menyampa
             "dilanjutkan [1].",
             PEMERIKSAAN,
         ),
-        ("An administrative sanction releases the official from the reporting duty [1].", SANKSI),
-        ("Hearings on information disputes are open to the public [1].", SIDANG),
+        (
+            "An administrative sanction releases the official from the reporting duty [1].",
+            SANCTION,
+        ),
+        ("Hearings on information disputes are open to the public [1].", HEARINGS),
     ],
 )
 def test_a_claim_that_says_the_opposite_is_unsupported(claim: str, passage: str) -> None:
@@ -93,3 +98,12 @@ def test_little_benefit_reads_as_next_to_none() -> None:
         "Charcoal shows no benefit for acute paraquat poisoning [1].", passage
     )
     assert polarity("a little benefit") == 0
+
+
+def test_across_languages_the_clause_check_stays_silent() -> None:
+    # words cannot be matched across languages: whole-sentence and embedding matching flagged
+    # more correct English sentences than they caught (benchmarks/README.md)
+    assert "negation_mismatch" not in codes(
+        "A civil servant without a post receives a waiting allowance each year [1].",
+        "Uang tunggu diberikan setiap tahun untuk paling lama 5 (lima) tahun.",
+    )
