@@ -117,3 +117,31 @@ def test_a_large_table_is_a_preview_as_text_and_whole_in_the_store(tmp_path: Pat
     assert (
         "large table" in index._load().conn.execute("SELECT warnings FROM documents").fetchone()[0]
     )
+
+
+def test_a_large_table_is_read_from_its_database_file(built: tuple[Index, Path]) -> None:
+    from pipeline.stats.store import FigureStore, write_database
+
+    index, _ = built
+    version = index._load().version_dir
+    files = sorted((version / "stats").glob("*.parquet"))
+    in_memory = FigureStore(files)
+    copies = []
+    for f in files:  # the index's files are read-only: work on copies
+        copy = version.parent / "copies" / f.name
+        copy.parent.mkdir(exist_ok=True)
+        shutil.copy2(f, copy)
+        copies.append(copy)
+    database = write_database(copies[0])
+    assert database.exists() and not database.with_suffix(".duckdb.part").exists()
+    large = FigureStore(copies, in_memory_rows=0)  # as if it held more than fits in memory
+    attached = large._query("SELECT database_name FROM duckdb_databases() WHERE NOT internal")
+    assert ("table0",) in attached  # the database file is read, not the Parquet file
+    assert large.count() == in_memory.count()
+    for region, code in [("JAWA BARAT", "tpt"), ("DI YOGYAKARTA", "internet_use")]:
+        series = in_memory.series(region, code)
+        assert series and large.series(region, code) == series
+    row = in_memory.series("JAWA BARAT", "tpt")[-1]
+    assert large.peers("tpt", row.level, row.period) == in_memory.peers(
+        "tpt", row.level, row.period
+    )
