@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from pipeline.text.analyzer import Analyzer
 from pipeline.types import Reason
 
-__all__ = ["NEGATIVE_WORDS", "check_polarity", "clauses", "polarity"]
+__all__ = ["NEGATIVE_WORDS", "check_polarity", "clauses", "negations", "polarity"]
 
 _NEGATORS = frozenset(
     """tidak tak bukan belum tanpa jangan not no never none without cannot nobody
@@ -34,7 +34,7 @@ _NEGATORS = frozenset(
 )
 #: words that hold a negation in themselves, a line per meaning: ``positive words | negative
 #: words``, both languages. A negative word counts where the other side speaks of the same
-#: meaning (either word of its line) or of the words after it.
+#: meaning (either word of its line); a negation word, where it speaks of the words after it.
 _GROUPS = """
     terbuka dibuka membuka open opened public umum | tertutup ditutup closed secret rahasia
         dirahasiakan confidential
