@@ -49,7 +49,7 @@ from pipeline.stats.read import (
     title_of,
     transcode_to_utf8,
 )
-from pipeline.stats.store import write_figures
+from pipeline.stats.store import sql_literal, write_figures
 from pipeline.text.numbers import format_number_id
 from pipeline.types import EvidenceCard, SkippedFile
 
@@ -235,10 +235,6 @@ def _value_sql(column: str, locale: str) -> str:
     return f"(SELECT CASE {whens} ELSE NULL END FROM (SELECT {n} AS n))"
 
 
-def _quoted(text: str) -> str:
-    return "'" + str(text).replace("'", "''") + "'"
-
-
 def _long_select(
     layout: Layout, cols: list[str], const: dict[str, str], row_expr: str, path: Path
 ) -> str:
@@ -249,21 +245,21 @@ def _long_select(
         index = roles.get(role)
         return "''" if index is None else f"coalesce(trim({cols[index]}), '')"
 
-    ind = col("indicator") if "indicator" in roles else _quoted(const["ind"])
+    ind = col("indicator") if "indicator" in roles else sql_literal(const["ind"])
     if "name" in roles:
         name = col("name")
     else:
-        name = ind if "indicator" in roles else _quoted(const["name"])
-    period = col("period") if "period" in roles else _quoted(const["period"])
-    unit = col("unit") if "unit" in roles else _quoted(const["unit"])
-    level = col("level") if "level" in roles else _quoted(layout.level)
+        name = ind if "indicator" in roles else sql_literal(const["name"])
+    period = col("period") if "period" in roles else sql_literal(const["period"])
+    unit = col("unit") if "unit" in roles else sql_literal(const["unit"])
+    level = col("level") if "level" in roles else sql_literal(layout.level)
     value_col = cols[roles["value"]]
     return (
         f"{col('region')} AS region_raw, {level} AS level_raw, {ind} AS ind_raw, "
         f"{name} AS name_raw, {unit} AS unit_raw, {period} AS period_raw, "
         f"{{value}} AS v, coalesce({value_col}, '') AS raw_text, {col('note')} AS note, "
-        f"CAST({row_expr} AS BIGINT) AS row, {_quoted(layout.header[roles['value']])} AS col, "
-        f"'' AS sheet, {_quoted(str(path))} AS file"
+        f"CAST({row_expr} AS BIGINT) AS row, {sql_literal(layout.header[roles['value']])} AS col, "
+        f"'' AS sheet, {sql_literal(str(path))} AS file"
     )
 
 
@@ -369,7 +365,7 @@ def _load_parquet(
     )
     con.execute(
         f"CREATE TEMP VIEW {name}_raw AS SELECT {renames}, file_row_number "
-        f"FROM read_parquet({_quoted(str(path))}, file_row_number = true)"
+        f"FROM read_parquet({sql_literal(str(path))}, file_row_number = true)"
     )
     value_index = layout.roles["value"]
     select = _long_select(layout, cols, _constants(layout, path), "file_row_number + 2", path)

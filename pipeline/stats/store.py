@@ -27,7 +27,14 @@ import duckdb
 
 from pipeline.types import CellRef, EvidenceCard
 
-__all__ = ["IN_MEMORY_ROWS", "FigureRow", "FigureStore", "write_database", "write_figures"]
+__all__ = [
+    "IN_MEMORY_ROWS",
+    "FigureRow",
+    "FigureStore",
+    "sql_literal",
+    "write_database",
+    "write_figures",
+]
 
 #: a store up to this many figures is read into memory; a table above it gets a database file
 IN_MEMORY_ROWS = 2_000_000
@@ -59,9 +66,9 @@ def write_figures(con: duckdb.DuckDBPyConnection, path: Path) -> int:
                    c.row, c.col
             FROM clean c JOIN indinfo i ON c.ind = i.ind
             ORDER BY c.ind, c.region, c.ord
-        ) TO '{str(path).replace("'", "''")}' (FORMAT PARQUET, COMPRESSION ZSTD)"""
+        ) TO {sql_literal(path)} (FORMAT PARQUET, COMPRESSION ZSTD)"""
     )
-    rows = con.execute(f"SELECT count(*) FROM read_parquet('{_quoted(path)}')").fetchone()[0]
+    rows = con.execute(f"SELECT count(*) FROM read_parquet({sql_literal(path)})").fetchone()[0]
     if rows > IN_MEMORY_ROWS:
         write_database(path)
     return rows
@@ -75,13 +82,15 @@ def write_database(path: Path) -> Path:
     partial = path.with_suffix(".duckdb.part")
     partial.unlink(missing_ok=True)
     with duckdb.connect(str(partial)) as out:
-        out.execute(f"CREATE TABLE figures AS SELECT * FROM read_parquet('{_quoted(path)}')")
+        out.execute(f"CREATE TABLE figures AS SELECT * FROM read_parquet({sql_literal(path)})")
     os.replace(partial, database)
     return database
 
 
-def _quoted(path: Path) -> str:
-    return str(path).replace("'", "''")
+def sql_literal(text: str | Path) -> str:
+    """``text`` as a quoted SQL string literal (for DuckDB statements that take no parameters,
+    such as ``COPY … TO`` and ``ATTACH``)."""
+    return "'" + str(text).replace("'", "''") + "'"
 
 
 class FigureRow(NamedTuple):
@@ -121,7 +130,7 @@ class FigureStore:
         self._cards: list[EvidenceCard] | None = None
         self._con = duckdb.connect(":memory:")
         self._lock = threading.Lock()  # one DuckDB connection: one query at a time
-        listed = ", ".join(f"'{_quoted(f)}'" for f in self.files)
+        listed = ", ".join(sql_literal(f) for f in self.files)
         rows = self._con.execute(
             f"SELECT count(*) FROM read_parquet([{listed}], union_by_name = true)"
         ).fetchone()[0]
@@ -133,12 +142,10 @@ class FigureStore:
         for i, f in enumerate(self.files):
             database = f.with_suffix(".duckdb")
             if kind == "VIEW" and database.exists():
-                self._con.execute(f"ATTACH '{_quoted(database)}' AS table{i} (READ_ONLY)")
-                parts.append(
-                    f"SELECT *, '{f.stem.replace(chr(39), '')}' AS doc_id FROM table{i}.figures"
-                )
+                self._con.execute(f"ATTACH {sql_literal(database)} AS table{i} (READ_ONLY)")
+                parts.append(f"SELECT *, {sql_literal(f.stem)} AS doc_id FROM table{i}.figures")
             else:
-                parquet.append(f"'{_quoted(f)}'")
+                parquet.append(sql_literal(f))
         if parquet:
             parts.append(
                 "SELECT * EXCLUDE (filename), parse_filename(filename, true) AS doc_id "

@@ -15,6 +15,7 @@ list is checked by the number of items (the glossary cannot match every item).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -160,10 +161,16 @@ def _uncued(text: str, taken: list[Enumeration]) -> list[Enumeration]:
 
 def enumerations(text: str) -> list[Enumeration]:
     """The lists of ``text``: numbered (huruf / angka) ones, inline ones after a cue word, and
-    comma lists of three or more items."""
+    comma lists of three or more items. Read once per passage text (the count, figure and list
+    checks all ask)."""
+    return list(_enumerations(text))
+
+
+@functools.lru_cache(maxsize=2048)
+def _enumerations(text: str) -> tuple[Enumeration, ...]:
     numbered = _numbered(text)
     found = numbered + [e for e in _inline(text) if not any(e.start >= n.start for n in numbered)]
-    return found + _uncued(text, found)
+    return tuple(found + _uncued(text, found))
 
 
 def list_lengths(text: str) -> set[int]:

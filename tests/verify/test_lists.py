@@ -181,6 +181,11 @@ def test_a_comma_list_without_a_cue_word_is_checked(claim: str, passage: str, co
             "DPRD, aparatur sipil negara, Perangkat Daerah, dan anggota masyarakat [1].",
             INOVASI,
         ),
+        (  # items in other words leave the count as it is
+            "BPK mempertimbangkan permintaan, usulan, dan pandangan lembaga perwakilan [1].",
+            "(1) Dalam merencanakan pemeriksaan, BPK memperhatikan permintaan, saran, dan "
+            "pendapat lembaga perwakilan.",
+        ),
     ],
 )
 def test_the_whole_list_in_other_words_stays_quiet(claim: str, passage: str) -> None:
@@ -215,13 +220,6 @@ def test_a_later_cue_opens_the_list_and_seorang_is_not_an_item_word() -> None:
     )
     claim = "Ombudsman terdiri dari seorang ketua, seorang wakil ketua, dan 7 anggota [1]."
     assert "list_item_extra" not in codes(claim, ombudsman)
-
-
-def test_an_item_in_other_words_is_not_an_extra_or_missing_item() -> None:
-    passage = "(1) Dalam merencanakan pemeriksaan, BPK memperhatikan permintaan, saran, dan pendapat lembaga perwakilan."
-    claim = "BPK mempertimbangkan permintaan, usulan, dan pandangan lembaga perwakilan [1]."
-    found = codes(claim, passage)
-    assert "list_item_extra" not in found and "list_item_missing" not in found
 
 
 def test_a_colon_opens_the_list_after_a_comma_and_a_lead_phrase_is_not_an_item() -> None:
