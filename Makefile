@@ -61,7 +61,7 @@ run: install
 	$(BIN)/pilar stats --index sampel --ask "What was the poverty rate of West Java in 2019?"
 	$(BIN)/pilar templates
 	$(BIN)/pilar draft "Disiplin pegawai negeri sipil dan sanksi bagi yang bolos kerja" --index sampel \
-	  --template brief --stats samples/stats --region "JAWA BARAT" --out runs/contoh-kertas-kebijakan.docx
+	  --template brief --region "JAWA BARAT" --out runs/contoh-kertas-kebijakan.docx
 	@echo "Starting the app on the sample index (Ctrl-C to stop):"
 	$(BIN)/python app.py --index sampel
 

@@ -50,6 +50,7 @@ LABELS: dict[str, dict[str, str]] = {
         "col_sentence": "Kalimat",
         "col_verdict": "Hasil",
         "col_reasons": "Alasan",
+        "cells": "angka diperiksa pada sel",
         "supported": "didukung",
         "weak": "lemah",
         "unsupported": "tidak didukung",
@@ -76,6 +77,7 @@ LABELS: dict[str, dict[str, str]] = {
         "col_sentence": "Sentence",
         "col_verdict": "Verdict",
         "col_reasons": "Reasons",
+        "cells": "figures checked against",
         "supported": "supported",
         "weak": "weak",
         "unsupported": "unsupported",
@@ -186,10 +188,14 @@ def _verdict_cell(sentence: BriefSentence, lab: dict[str, str]) -> str:
     return f"{text} {lab['dropped']}" if sentence.dropped else text
 
 
-def _reasons_cell(sentence: BriefSentence) -> str:
+def _reasons_cell(sentence: BriefSentence, lab: dict[str, str]) -> str:
+    """The reasons of a sentence's verdict, and the cells its figures were checked against."""
     if sentence.verdict is None:
         return ""
-    return "; ".join(r.message for r in sentence.verdict.reasons)
+    parts = [r.message for r in sentence.verdict.reasons]
+    if sentence.verdict.cells:
+        parts.append(f"{lab['cells']}: " + "; ".join(c.label for c in sentence.verdict.cells))
+    return "; ".join(parts)
 
 
 def _appendix_rows(brief: Brief, lab: dict[str, str]) -> list[list[str]]:
@@ -203,7 +209,7 @@ def _appendix_rows(brief: Brief, lab: dict[str, str]) -> list[list[str]]:
                     section.heading,
                     sentence.text,
                     _verdict_cell(sentence, lab),
-                    _reasons_cell(sentence),
+                    _reasons_cell(sentence, lab),
                 ]
             )
     return [[_one_line(cell) for cell in row] for row in rows]

@@ -365,6 +365,7 @@ ReasonCode = Literal[
     "contradiction",
     "already_regulated",
     "not_in_passage",
+    "incomplete",
 ]
 
 
@@ -380,6 +381,11 @@ class Evidence(Record):
     citation: str | None = None
     status: Status | None = None
     chunk_id: str | None = None
+    figures: list[Figure] = Field(
+        default_factory=list,
+        description="a statistics passage's exact values, each with its period and cell: a "
+        "claim's figure is checked against the cell it is the value of",
+    )
 
 
 class Reason(Record):
@@ -410,6 +416,10 @@ class Verdict(Record):
         default=None, description="1-based passage holding the most similar sentence"
     )
     best_sentence: str | None = None
+    cells: list[CellRef] = Field(
+        default_factory=list,
+        description="the cells of the cited statistics the claim's figures were checked against",
+    )
 
     @property
     def codes(self) -> list[str]:
@@ -425,6 +435,11 @@ class Verdict(Record):
             "similarity": round(self.similarity, 4),
             "lexical": round(self.lexical, 4),
             "cited": self.cited,
+            **(
+                {"cells": [c.model_dump(exclude_none=True) for c in self.cells]}
+                if self.cells
+                else {}
+            ),
         }
 
 
@@ -511,6 +526,8 @@ class FigureFact(Record):
     start: str | None = Field(default=None, description="the value in ``change_from``")
     rank: int | None = None
     rank_of: int | None = None
+    rank_order: Literal["desc", "asc"] = Field(default="desc", description="asc: 1 = lowest")
+    level: str = Field(default="province", description="the level the region is ranked among")
     national: str | None = Field(default=None, description="the national value, same period")
     cell: str = Field(description="where the latest value was read")
 

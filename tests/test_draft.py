@@ -549,3 +549,59 @@ def test_real_model_does_not_pass_injected_claims(tmp_path: Path) -> None:
         assert set(extract_markers(sentence.text)) <= refs
         if re.search(r"(?i)bebas (dari )?sanksi|optional|asisten lain", sentence.text):
             assert sentence.verdict.verdict != "supported", sentence.text
+
+
+def test_a_brief_takes_the_year_it_asks_from_the_store_and_checks_each_figure_at_its_cell(
+    tmp_path: Path,
+) -> None:
+    from pipeline.draft import reverify
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SAMPLES / "stats", corpus)
+    ix = Index.open("angka", settings_for(tmp_path), create=True)
+    ix.add([corpus])
+    exact = ix.figure("TPT Jawa Barat tahun 2020")
+    assert exact.figure.value == 10.46
+
+    result = draft_brief(
+        "Tingkat pengangguran terbuka Jawa Barat tahun 2020",
+        ix,
+        settings=settings_for(tmp_path),
+        template="brief",
+        model=ScriptedChatModel(default_reply="Tidak ada."),
+        run_dir=False,
+    )
+    data = next(s for s in result.brief.sections if s.key == "data")
+    first = data.sentences[0]
+    # the year asked, not the table's latest (2022): the store's figure, cited to its cell
+    assert "10,46" in first.text and "2020" in first.text
+    ref = next(r for r in result.brief.references if r.n == first.refs[0])
+    assert exact.figure.cell.label in ref.full_citation
+    assert first.verdict.verdict == "supported" and first.verdict.cells == [exact.figure.cell]
+    ranked = next(s for s in data.sentences if "peringkat" in s.text)
+    assert "dari 9 provinsi (peringkat 1 = terendah)" in ranked.text  # lower is better
+    md = to_markdown(result.brief)
+    assert f"angka diperiksa pada sel: {exact.figure.cell.label}" in md
+
+    # an analyst's edits: a year the card text never names is read at its own cell; a value
+    # given for the wrong year and a changed value are named with the cell they differ from
+    n = first.refs[0]
+    year_2018 = next(f for f in exact.series if f.period == "2018")
+    edited = reverify(
+        result,
+        {
+            "data": f"TPT Jawa Barat pada 2018 sebesar {year_2018.text} persen [{n}]. "
+            f"TPT Jawa Barat pada 2019 sebesar 10,46 persen [{n}]. "
+            f"TPT Jawa Barat pada 2020 sebesar 10,64 persen [{n}]."
+        },
+    )
+    sentences = next(s for s in edited.brief.sections if s.key == "data").sentences
+    assert sentences[0].verdict.cells == [year_2018.cell]
+    assert "number_mismatch" not in sentences[0].verdict.codes
+    for wrong in sentences[1:]:
+        assert wrong.verdict.verdict == "unsupported" and "number_mismatch" in wrong.verdict.codes
+    assert exact.figure.cell.label in sentences[1].verdict.reasons[0].message
+    assert (
+        f"nearest: 10,46 (2020), {exact.figure.cell.label}"
+        in sentences[2].verdict.reasons[0].message
+    )

@@ -57,6 +57,9 @@ class EvidenceItem:
     shown: str = ""
     unit: str | None = None
     series: list[Figure] = field(default_factory=list)
+    #: a card's exact values with their cells (its series and the national figure): what the
+    #: verifier checks a sentence's figures against
+    figures: list[Figure] = field(default_factory=list)
 
     def source_record(self, n: int) -> Source:
         """The item as reference ``n`` of the brief."""
@@ -139,6 +142,7 @@ def item_from_card(card: EvidenceCard) -> EvidenceItem:
         source=card.latest.cell.file,
         unit=card.unit or None,
         series=list(card.series),
+        figures=[*card.series, *([card.national] if card.national else [])],
     )
 
 
@@ -247,7 +251,13 @@ def retrieve_items(
 
 def to_evidence(item: EvidenceItem) -> Evidence:
     """The item as verification evidence (the whole passage text, not the shown part)."""
-    return Evidence(text=item.text, citation=item.citation, status=item.status, chunk_id=item.id)
+    return Evidence(
+        text=item.text,
+        citation=item.citation,
+        status=item.status,
+        chunk_id=item.id,
+        figures=item.figures,
+    )
 
 
 def copy_item(item: EvidenceItem) -> EvidenceItem:

@@ -211,6 +211,8 @@ def figure_fact(card: EvidenceCard) -> FigureFact:
         start=start,
         rank=card.rank,
         rank_of=card.rank_of,
+        rank_order=card.rank_order,
+        level=card.region_level,
         national=card.national.text if card.national else None,
         cell=card.latest.cell.label,
     )

@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from pipeline.draft.evidence import EvidenceItem
+from pipeline.stats.known import RANK_ONE, level_name
 from pipeline.text.analyzer import Analyzer
 from pipeline.types import FigureFact, ProvisionFact
 
@@ -154,17 +155,20 @@ def preamble_sentence(
 _FIGURE_PHRASES = {
     "id": {
         "value": "{indicator} di {region} pada {period} sebesar {value}{unit}",
-        "trend": "{indicator} di {region} {verb} {change} dari {start} pada {change_from} "
+        "trend": "{indicator} di {region} {verb} {change}{points} dari {start} pada {change_from} "
         "menjadi {value} pada {period}",
-        "rank": "{indicator} {region} berada di peringkat {rank} dari {rank_of} provinsi",
+        "rank": "{indicator} {region} berada di peringkat {rank} dari {rank_of} {levels} "
+        "(peringkat 1 = {best})",
+        "points": " poin",
         "national": "{indicator} nasional pada {period} sebesar {national}{unit}",
         "verbs": {"rising": "naik", "falling": "turun", "flat": "tetap", None: "berubah"},
     },
     "en": {
         "value": "{indicator} in {region} was {value}{unit} in {period}",
-        "trend": "{indicator} in {region} {verb} by {change} from {start} in {change_from} to "
-        "{value} in {period}",
-        "rank": "On {indicator}, {region} ranks {rank} of {rank_of} provinces",
+        "trend": "{indicator} in {region} {verb} by {change}{points} from {start} in "
+        "{change_from} to {value} in {period}",
+        "rank": "On {indicator}, {region} ranks {rank} of {rank_of} {levels} (1 = {best})",
+        "points": " percentage points",
         "national": "The national {indicator} for {period} was {national}{unit}",
         "verbs": {"rising": "rose", "falling": "fell", "flat": "stayed flat", None: "changed"},
     },
@@ -186,6 +190,9 @@ def data_sentences(figure: FigureFact, n: int, lang: str) -> list[str]:
         "region": figure.region.title() if figure.region.isupper() else figure.region,
         "change": _fmt(figure.change) if figure.change is not None else "",
         "verb": verbs.get(figure.trend, verbs[None]),
+        "points": phrases["points"] if figure.unit in ("persen", "percent", "%") else "",
+        "levels": level_name(figure.level, lang),
+        "best": RANK_ONE[lang][figure.rank_order],
     }
     out = [phrases["value"].format(**fields)]
     if figure.change is not None and figure.change_from and figure.start:

@@ -20,12 +20,27 @@ from typing import Literal
 
 from pydantic import Field
 
-from pipeline.stats.known import KNOWN_INDICATORS, QUESTION_WORDS, REGION_ALIASES, normalise_text
+from pipeline.stats.engine import summarise, trend_of
+from pipeline.stats.known import (
+    KNOWN_INDICATORS,
+    QUESTION_WORDS,
+    RANK_ONE,
+    REGION_ALIASES,
+    level_name,
+    normalise_text,
+)
 from pipeline.stats.store import FigureRow, FigureStore
 from pipeline.text.numbers import format_number_id
 from pipeline.types import EvidenceCard, Figure, Record
 
-__all__ = ["FigureAnswer", "Reading", "answer_question", "read_question", "topic_cards"]
+__all__ = [
+    "FigureAnswer",
+    "Reading",
+    "answer_question",
+    "card_as_of",
+    "read_question",
+    "topic_cards",
+]
 
 AnswerStatus = Literal["ok", "missing", "ambiguous"]
 
@@ -131,7 +146,8 @@ def answer_question(question: str, store: FigureStore) -> FigureAnswer | None:
 def topic_cards(topic: str, store: FigureStore, region: str | None = None) -> list[EvidenceCard]:
     """The store's evidence cards for a brief on ``topic``: of the region it names (or
     ``region``) and the indicators it names — all of that region's when it names none; no card
-    when neither the topic nor ``region`` names a region."""
+    when neither the topic nor ``region`` names a region. A topic that names a year gets the
+    cards as of that year (:func:`card_as_of`)."""
     reading = read_question(topic, store)
     regions = {r for r, _level in reading.regions}
     if region:
@@ -141,7 +157,54 @@ def topic_cards(topic: str, store: FigureStore, region: str | None = None) -> li
     wanted = {normalise_text(r) for r in regions}
     cards = [c for c in store.cards() if normalise_text(c.region) in wanted]
     named = [c for c in cards if c.indicator in reading.indicators]
-    return named or [c for c in cards if not re.search(r"(target|rkp)", c.indicator)]
+    chosen = named or [c for c in cards if not re.search(r"(target|rkp)", c.indicator)]
+    if reading.year is None:
+        return chosen
+    return [card_as_of(c, store, reading.year) for c in chosen]
+
+
+def card_as_of(card: EvidenceCard, store: FigureStore, year: int) -> EvidenceCard:
+    """``card`` as it read in ``year``, every figure from the store with its cell: that year's
+    figure as the latest, the series up to it, the change since the first comparable year (not
+    across a method break), the rank and the national figure of that year. A year the store
+    has no value for (a missing cell, a placeholder zero) leaves the card as it is, with the
+    reason first in its notes: a missing figure is said to be missing, never given as 0."""
+    rows = store.series(card.region, card.indicator)
+    answer = _answer(card.indicator_name, store, rows, Reading(year=year), "id")
+    if answer.status != "ok" or answer.figure is None:
+        return card.model_copy(update={"notes": [answer.message, *card.notes]})
+    upto = [r for r in rows if r.status == "ok" and r.year is not None and r.year <= year]
+    head, brk = upto[-1], upto[-1].break_year
+    comparable = [r for r in upto if brk is None or head.year < brk or r.year >= brk]
+    notes = [n for n in card.notes if not n.startswith(("Perubahan metode", "Deret dipersingkat"))]
+    change = change_from = None
+    trend: Literal["rising", "falling", "flat", "n/a"] = "n/a"
+    if comparable[0] is not head:
+        change, trend = trend_of(comparable[0].value, head.value)
+        change_from = comparable[0].period
+        if len(comparable) < len(upto):
+            notes.insert(
+                0,
+                f"Perubahan metode {brk}: perubahan dihitung sejak {change_from}, bukan lintas "
+                f"perubahan metode. {head.break_note or ''}".strip(),
+            )
+    national = answer.national
+    as_of = card.model_copy(
+        update={
+            "id": f"{card.id}:{year}",
+            "latest": answer.figure,
+            "series": [_figure(r) for r in upto],
+            "change": change,
+            "change_from": change_from,
+            "trend": trend,
+            "rank": answer.rank,
+            "rank_of": answer.rank_of,
+            "national": national,
+            "vs_national": trend_of(national.value, head.value)[0] if national else None,
+            "notes": notes,
+        }
+    )
+    return as_of.model_copy(update={"summary": summarise(as_of)})
 
 
 # --------------------------------------------------------------------------- reading
@@ -345,17 +408,10 @@ def _answer(
         if len(peers) > 1:
             ordered = sorted(peers, key=lambda p: p.value, reverse=row.rank_order != "asc")
             rank, rank_of = [p.region for p in ordered].index(row.region) + 1, len(ordered)
-            best = (
-                ("lowest" if row.rank_order == "asc" else "highest")
-                if lang == "en"
-                else ("terendah" if row.rank_order == "asc" else "tertinggi")
-            )
-            level = {"province": "provinsi", "kabupaten/kota": "kabupaten/kota"}.get(
-                row.level, row.level
-            )
-            plural = {"province": "provinces", "kabupaten/kota": "regencies and cities"}
+            best = RANK_ONE[lang]["asc" if row.rank_order == "asc" else "desc"]
+            level = level_name(row.level, lang)
             parts.append(
-                f"rank {rank} of {rank_of} {plural.get(row.level, row.level)} (1 = {best})"
+                f"rank {rank} of {rank_of} {level} (1 = {best})"
                 if lang == "en"
                 else f"peringkat {rank} dari {rank_of} {level} (1 = {best})"
             )

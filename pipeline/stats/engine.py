@@ -16,15 +16,17 @@ import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 import duckdb
 import pandas as pd
 
 from pipeline.settings import StatsSettings
 from pipeline.stats.known import (
+    RANK_ONE,
     IndicatorInfo,
     canonical_region,
+    level_name,
     lookup_indicator,
     normalise_text,
     region_key,
@@ -59,7 +61,6 @@ _LEVEL_WORDS = {
     "kab kota": "kabupaten/kota", "regency": "kabupaten/kota", "city": "kabupaten/kota",
     "district": "kabupaten/kota",
 }  # fmt: skip
-_LEVEL_ID = {"province": "provinsi", "kabupaten/kota": "kabupaten/kota", "region": "wilayah"}
 _BREAK_RE = re.compile(
     r"((?:19|20)\d{2})\s*\+?\s*(?:new method|metode baru)|(?:new method|metode baru)\D{0,20}"
     r"((?:19|20)\d{2})|(?:series break|break)\D{0,20}((?:19|20)\d{2})",
@@ -111,6 +112,14 @@ class _Point:
 
 def _decimal_diff(a: float, b: float) -> float:
     return float(Decimal(repr(a)) - Decimal(repr(b)))
+
+
+def trend_of(first: float, latest: float) -> tuple[float, Literal["rising", "falling", "flat"]]:
+    """The change from ``first`` to ``latest`` (exact in decimals) and its direction: flat
+    within :data:`FLAT_TOLERANCE` of the first value."""
+    change = _decimal_diff(latest, first)
+    tolerance = FLAT_TOLERANCE * abs(first) if first else 1e-12
+    return change, "flat" if abs(change) <= tolerance else ("rising" if change > 0 else "falling")
 
 
 def build_cards(
@@ -398,10 +407,8 @@ def _card(
     change = change_from = None
     trend = "n/a"
     if first and first["ord"] < latest["ord"]:
-        change = _decimal_diff(latest["v"], first["v"])
+        change, trend = trend_of(first["v"], latest["v"])
         change_from = str(first["period"])
-        tolerance = FLAT_TOLERANCE * abs(first["v"]) if first["v"] else 1e-12
-        trend = "flat" if abs(change) <= tolerance else ("rising" if change > 0 else "falling")
     if old_method:
         notes.append(
             f"Perubahan metode {break_year}: perubahan dihitung sejak {change_from or latest['period']}, "
@@ -521,8 +528,8 @@ def summarise(card: EvidenceCard) -> str:
         base = f" dari {first.text}" if first else ""
         parts.append(f"{word} {delta}{unit_word}{base} ({card.change_from})")
     if card.rank is not None and card.rank_of:
-        best = "terendah" if card.rank_order == "asc" else "tertinggi"
-        level = _LEVEL_ID.get(card.region_level, card.region_level)
+        best = RANK_ONE["id"][card.rank_order]
+        level = level_name(card.region_level)
         parts.append(f"peringkat {card.rank} dari {card.rank_of} {level} (1 = {best})")
     if card.national is not None and card.vs_national is not None:
         sign = "+" if card.vs_national > 0 else ""

@@ -127,6 +127,23 @@ def english_name(code: str) -> str | None:
 
 #: how a question names an indicator beyond its table names: broader words that would be
 #: wrong for a column ("Jumlah Penduduk Miskin" is a count, "Klasifikasi Kemiskinan" a class)
+#: how a region level is named in the plural of a ranking ("peringkat 3 dari 34 provinsi"),
+#: per language; and which end of a ranking rank 1 is, by rank order
+LEVEL_NAMES: dict[str, dict[str, str]] = {
+    "id": {"province": "provinsi", "kabupaten/kota": "kabupaten/kota", "region": "wilayah"},
+    "en": {"province": "provinces", "kabupaten/kota": "regencies and cities", "region": "regions"},
+}
+RANK_ONE: dict[str, dict[str, str]] = {
+    "id": {"asc": "terendah", "desc": "tertinggi"},
+    "en": {"asc": "lowest", "desc": "highest"},
+}
+
+
+def level_name(level: str, lang: str = "id") -> str:
+    """The plural name of regions of ``level`` in ``lang`` (``level`` itself when unknown)."""
+    return LEVEL_NAMES.get(lang, LEVEL_NAMES["id"]).get(level, level)
+
+
 QUESTION_WORDS: dict[str, tuple[str, ...]] = {
     "poverty_rate": ("kemiskinan", "penduduk miskin", "poverty", "poor"),
     "tpt": ("unemployment rate", "jobless"),

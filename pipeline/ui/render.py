@@ -291,7 +291,8 @@ def render_brief(brief: Brief, lang: str) -> str:
                 lambda m: " ".join(marker_link(n) for n in extract_markers(m[0])),
                 html.escape(sentence.text),
             )
-            tip = html.escape(reasons or t(lang, verdict))
+            cells = "; ".join(c.label for c in sentence.verdict.cells) if sentence.verdict else ""
+            tip = html.escape((reasons or t(lang, verdict)) + (f" — {cells}" if cells else ""))
             sentences.append(
                 f'<span class="pilar-sent {verdict}">{body}</span>'
                 f'<span class="pilar-verdict {verdict}" title="{tip}" data-verdict="{verdict}">'

@@ -11,7 +11,8 @@ code                            when
 ``number_mismatch``             a number in the claim (value, unit, period; Indonesian or
                                 English format, digits or words) is not in the cited passages
                                 or differs from the nearest matching one; a year that the cited
-                                passages do not hold
+                                passages do not hold. A statistics card's figures are checked
+                                against its cells (``Verdict.cells`` names those matched)
 ``wrong_reference``             the claim names a regulation or Pasal that differs from the
                                 cited passage's citation metadata
 ``source_revoked``              every cited passage belongs to a revoked regulation
@@ -22,6 +23,8 @@ code                            when
 ``llm_judge``                   the optional judge changed a ``weak`` verdict
 ``no_claim``                    a question, a heading or tag, or a sentence with nothing
                                 checkable ("Isu ini sangat penting …"): not a claim
+``incomplete``                  a sentence that breaks off (ends on a comma or on "yang",
+                                "menjadi", "and" …)
 ``modality_mismatch``           must / may / must not differ from the matched passage sentence
                                 (and its neighbours): "dapat" where the passage says "wajib"
 ``negation_mismatch``           a "tidak" / "not" added before, or dropped from, a word the
@@ -58,7 +61,7 @@ Modules, each importing only those above it: ``sentences`` (passage sentences, i
 text, claim records), ``numbers`` (the number check), ``refs`` (the reference check, on
 :func:`pipeline.legal.refs.find_mentions`), ``norms`` (no claim; modality, negation and units
 against the matched sentence, on :mod:`pipeline.legal.modality`), ``actors`` (on
-:mod:`pipeline.legal.actors`), ``lists`` (enumerations), ``judge`` (the judge seam), ``support``
+:mod:`pipeline.legal.actors`), ``lists`` (enumerations), ``polarity`` (negations clause by clause), ``judge`` (the judge seam), ``support``
 (the support score), ``consistency`` (contradictions across a brief), ``regulated`` (a
 regulation already held), ``core`` (one claim through every check; :func:`verify_claim`,
 :func:`verify_sentences`).

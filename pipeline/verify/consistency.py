@@ -1,8 +1,10 @@
 """``contradiction``: two sentences of one brief that say opposite things cannot both stand.
 
 Two sentences about the same thing (most of their content words shared, or matched to the same
-passage sentence) contradict each other when one is negated or prohibits and the other is not
-("… tidak dapat dijatuhi hukuman disiplin" / "… sudah bisa dijatuhi hukuman disiplin"), or when
+passage sentence) contradict each other when a clause of one says the opposite of a clause of
+the other (``pipeline.verify.polarity``, clause by clause: "… tidak dapat dijatuhi hukuman
+disiplin" / "… sudah bisa dijatuhi hukuman disiplin"; a negation in a clause the other sentence
+does not have — "…, yang berarti tidak mematuhi jam kerja" — is not one), or when
 they give different figures in the same unit ("14 hari kerja" / "30 hari kerja"). Both get the
 reason, naming the other sentence.
 """
@@ -12,9 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from pipeline.legal.modality import read_norm
 from pipeline.text.markers import strip_markers
 from pipeline.types import Reason, Verdict
+from pipeline.verify.polarity import check_polarity
 
 __all__ = ["add_reasons", "find_contradictions", "mark_contradictions"]
 
@@ -51,11 +53,6 @@ def _content(text: str) -> set[str]:
     return {w.lower() for w in _WORD.findall(text)} - _IGNORED
 
 
-def _negative(text: str) -> bool:
-    reading = read_norm(text)
-    return "prohibition" in reading.modalities or reading.negations % 2 == 1
-
-
 def _amounts(text: str) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for m in _AMOUNT.finditer(text):
@@ -86,7 +83,9 @@ def find_contradictions(verdicts: list[Verdict]) -> list[tuple[int, int, str]]:
             if both and not same_sentence and verdicts[i].best_sentence is not None:
                 continue  # each says what its own source sentence says: two provisions, not one
 
-            if _negative(texts[i]) != _negative(texts[j]):
+            if check_polarity(texts[i], [texts[j]], None) or check_polarity(
+                texts[j], [texts[i]], None
+            ):
                 pairs.append((i, j, "one is negated, the other is not"))
                 continue
             if both:

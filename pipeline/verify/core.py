@@ -18,12 +18,17 @@ from pipeline.settings import VerifySettings
 from pipeline.text.analyzer import Analyzer
 from pipeline.text.lang import sentence_language
 from pipeline.text.markers import MARKER_RE, extract_markers
-from pipeline.types import Evidence, Reason, Verdict, VerdictLabel
+from pipeline.types import CellRef, Evidence, Reason, Verdict, VerdictLabel
 from pipeline.verify.actors import check_actors
 from pipeline.verify.consistency import mark_contradictions
 from pipeline.verify.judge import Judge
 from pipeline.verify.lists import check_lists
-from pipeline.verify.norms import aligned_sentences, check_claim_content, check_norms
+from pipeline.verify.norms import (
+    aligned_sentences,
+    check_claim_content,
+    check_complete,
+    check_norms,
+)
 from pipeline.verify.numbers import check_numbers, counts_a_list, prep
 from pipeline.verify.polarity import check_polarity
 from pipeline.verify.refs import check_references
@@ -94,8 +99,11 @@ def _verify_one(
     chosen_ev = [ev for _, ev in chosen]
 
     refs = find_mentions(text)
+    cells: list[CellRef] = []
     if chosen:
-        hard.extend(check_numbers(text, refs.spans, chosen_ev, cfg.round_numbers))
+        figures = check_numbers(text, refs.spans, chosen_ev, cfg.round_numbers)
+        hard.extend(figures.reasons)
+        cells = figures.cells
         hard.extend(check_references(refs, chosen))
         statuses = [ev.status for ev in chosen_ev]
         revoked = [n for n, ev in chosen if ev.status == "revoked"]
@@ -166,7 +174,8 @@ def _verify_one(
                 )
             )
     if chosen:
-        hard.extend(check_claim_content(text))
+        content = check_claim_content(text)
+        hard.extend(content or check_complete(text))
     if chosen and best_sent and best_i is not None:
         norms = check_norms(text, evidence[best_i - 1].text, best_sent, best_i, match.cross_lingual)
         hard.extend(norms)
@@ -204,6 +213,7 @@ def _verify_one(
         cited=cited,
         best_passage=best_i,
         best_sentence=best_sent,
+        cells=cells,
     )
 
 

@@ -21,7 +21,13 @@ from pipeline.text.lang import sentence_language
 from pipeline.types import Reason
 from pipeline.verify.sentences import split_sentences
 
-__all__ = ["VAGUE_WORDS", "aligned_sentences", "check_claim_content", "check_norms"]
+__all__ = [
+    "VAGUE_WORDS",
+    "aligned_sentences",
+    "check_claim_content",
+    "check_complete",
+    "check_norms",
+]
 
 _QUESTION_START = re.compile(
     r"^(?:apakah|bagaimana|mengapa|kenapa|siapa|kapan|berapa|di\s*mana|manakah|what|how|why|"
@@ -105,6 +111,31 @@ _DAYS = re.compile(
 _POINTER = re.compile(
     r"(?:[—–:-]|\b)\s*(?:lihat|see|cf|bandingkan|rujuk)\s*[.:]?\s*[.!]?\s*$", re.IGNORECASE
 )
+
+
+#: words a finished sentence does not end on: a sentence that does was cut off ("… dengan cara
+#: mengubah pengaturan Hukuman Disiplin berat menjadi [4].")
+_DANGLING = frozenset(
+    """yang dan atau serta dengan untuk menjadi akan adalah ialah merupakan bahwa di ke dari
+    oleh pada karena sebagai dalam bagi tentang agar supaya sehingga namun tetapi yaitu yakni
+    berupa seperti terhadap kepada antara para setiap mengenai sejak apabila jika bila
+    maupun the a an and or than""".split()  # noqa: SIM905
+)
+_CUT_OFF = re.compile(r"(?:[,;:]|\b(?P<word>[^\W\d_]+))[\s.]*$", re.UNICODE)
+
+
+def check_complete(text: str) -> list[Reason]:
+    """``incomplete`` for a sentence that breaks off: it ends on a comma or on a word a finished
+    sentence cannot end on ("… akan dinyatakan, [1]", "… menjadi [4]")."""
+    end = _CUT_OFF.search(text.strip().strip("\"'“”"))
+    if end is None or (end["word"] and end["word"].lower() not in _DANGLING):
+        return []
+    return [
+        Reason(
+            code="incomplete",
+            message=f"the sentence breaks off ('… {end[0].strip(' .')}'): it says nothing whole",
+        )
+    ]
 
 
 def check_claim_content(text: str) -> list[Reason]:

@@ -5,6 +5,12 @@ Numbers are read in Indonesian or English format, as digits or words
 passage figure of the same value (rounding allowed with ``verify.round_numbers``), unit and
 period (the nearest year). Digits inside regulation references and locators (``UU 5/2014``,
 ``ayat (2)``) are not figures.
+
+A statistics passage also carries its exact values (:attr:`~pipeline.types.Evidence.figures`),
+each with its period and the cell it was read from: a claim's figure is checked against those
+cells — any year of the series, not only the ones the card's text names — and the cells it
+matched are returned with the reasons, so a brief shows which cell each figure was checked
+against; a value given for another year than its cell's is named with that cell.
 """
 
 from __future__ import annotations
@@ -22,10 +28,10 @@ from pipeline.text.numbers import (
     find_word_numbers,
     parse_number,
 )
-from pipeline.types import Evidence, Reason
+from pipeline.types import CellRef, Evidence, Figure, Reason
 from pipeline.verify.lists import enumerations, list_lengths
 
-__all__ = ["check_numbers", "counts_a_list", "prep"]
+__all__ = ["NumberCheck", "check_numbers", "counts_a_list", "prep"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +44,34 @@ class _Num:
     period: int | None
     start: int
     end: int
+    cell: CellRef | None = None  # a statistics passage's value: the cell it was read from
+
+
+@dataclass(frozen=True, slots=True)
+class NumberCheck:
+    """What :func:`check_numbers` found: the mismatches, and the cells of the cited statistics
+    that the claim's figures are the values of."""
+
+    reasons: list[Reason]
+    cells: list[CellRef]
+
+
+_YEAR_IN_PERIOD = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _cell_figure(figure: Figure) -> _Num:
+    year = _YEAR_IN_PERIOD.search(figure.period)
+    return _Num(
+        values=(figure.value,),
+        shown=figure.text,
+        unit=None,
+        decimals=len(figure.text.partition(",")[2]),
+        scale=1.0,
+        period=int(year[0]) if year else None,
+        start=-1,
+        end=-1,
+        cell=figure.cell,
+    )
 
 
 _CORE_RE = re.compile(r"\d(?:[\d.,]*\d)?")
@@ -328,16 +362,20 @@ def check_numbers(
     claim_skip: Sequence[tuple[int, int]],
     passages: Sequence[Evidence],
     rounding: bool,
-) -> list[Reason]:
+) -> NumberCheck:
     """``number_mismatch`` reasons for the figures and years of ``claim_text`` (already through
-    :func:`prep`) that the cited ``passages`` do not hold; figures inside ``claim_skip`` spans
-    (references, locators) are left out. ``rounding`` lets ``14,5`` match ``14,45``."""
+    :func:`prep`) that the cited ``passages`` do not hold, and the cells the figures are the
+    values of; figures inside ``claim_skip`` spans (references, locators) are left out.
+    ``rounding`` lets ``14,5`` match ``14,45``."""
     claim_skip = (*claim_skip, *(m.span() for m in _CONSTITUTION.finditer(claim_text)))
     claim_nums, claim_years = _numbers(claim_text, claim_skip)
     claim_nums += _fractions(claim_text)
     if not claim_nums and not claim_years:
-        return []
-    figs: list[tuple[int, _Num]] = []
+        return NumberCheck([], [])
+    # a statistics passage's cells first: a figure that is a cell's value is checked there
+    figs: list[tuple[int, _Num]] = [
+        (i, _cell_figure(f)) for i, ev in enumerate(passages) for f in ev.figures
+    ]
     years: set[int] = set()
     for i, ev in enumerate(passages):
         text = ev.text if not ev.citation else f"{ev.text}\n{ev.citation}"
@@ -348,10 +386,12 @@ def check_numbers(
         years.update(found_years)
         years.update(int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", text))
         years.update(int(n.values[0]) for n in nums if n.values[0].is_integer())
+    years.update(f.period for _, f in figs if f.period is not None)
     totals = {t for ev in passages if (t := _people_total(prep(ev.text))) is not None}
     listed = set().union(*(list_lengths(ev.text) for ev in passages)) if passages else set()
     falling = bool(_FALLING_RE.search(claim_text))
     reasons: list[Reason] = []
+    cells: list[CellRef] = []
     for year in claim_years:
         if year not in years:
             reasons.append(
@@ -370,6 +410,9 @@ def check_numbers(
             and (num.period is None or change or f.period in (None, num.period))
         ]
         if full:
+            cell = next((f.cell for _, f in full if f.cell is not None), None)
+            if cell is not None and cell not in cells:
+                cells.append(cell)
             for i, _ in full[:1]:
                 bound = _bound_elsewhere(claim_text, num, passages[i].text, rounding)
                 if bound:
@@ -388,11 +431,12 @@ def check_numbers(
         unit_hits = [(i, f) for i, f in value_hits if _unit_match(num, f)]
         if unit_hits:
             i, f = unit_hits[0]
+            where = f"the passage ({f.cell.label})" if f.cell else "the passage"
             reasons.append(
                 Reason(
                     code="number_mismatch",
                     message=f"{num.shown} is given for {num.period} in the claim but for "
-                    f"{f.period} in the passage",
+                    f"{f.period} in {where}",
                     passage=i + 1,
                 )
             )
@@ -415,10 +459,11 @@ def check_numbers(
                     min(abs(a - b) / max(abs(b), 1e-9) for a in num.values for b in x[1].values),
                 ),
             )
+            near = f"{_show(f)}, {f.cell.label}" if f.cell else _show(f)
             reasons.append(
                 Reason(
                     code="number_mismatch",
-                    message=f"{_show(num)} is not in the cited passages; nearest: {_show(f)}",
+                    message=f"{_show(num)} is not in the cited passages; nearest: {near}",
                     passage=i + 1,
                 )
             )
@@ -429,4 +474,4 @@ def check_numbers(
                     message=f"{_show(num)} is not in the cited passages (they hold no figures)",
                 )
             )
-    return reasons
+    return NumberCheck(reasons, cells)

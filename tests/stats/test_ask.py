@@ -130,3 +130,25 @@ def test_english_word_order_and_a_level_named_anywhere(store: FigureStore) -> No
     assert (
         ke.change == pytest.approx(ke.figure.value - ke.since.value) and ke.since.period == "2014"
     )
+
+
+def test_a_card_as_of_a_year_reads_every_figure_of_that_year_from_the_store(
+    store: FigureStore,
+) -> None:
+    from pipeline.stats.ask import card_as_of
+
+    cards = cards_from_files([SAMPLES / "stats" / "indikator_provinsi.csv"]).cards
+    ipm = next(c for c in cards if c.indicator == "ipm" and c.region == "JAWA BARAT")
+    assert ipm.latest.period == "2021"
+    then = card_as_of(ipm, store, 2016)
+    assert (then.latest.value, then.latest.period) == (70.05, "2016")
+    assert then.latest.cell.row == answer_question("IPM Jawa Barat 2016", store).figure.cell.row
+    assert [f.period for f in then.series][-1] == "2016" and then.id.endswith(":2016")
+    # the change is counted from 2013, not across the 2013 method break
+    assert (then.change_from, then.trend) == ("2013", "rising") and then.change == 1.8
+    assert then.notes[0].startswith("Perubahan metode 2013")
+    assert then.national is not None and then.national.period == "2016"
+    assert "70,05 (2016)" in then.summary and "peringkat" in then.summary
+    # a year the store has no value for: the card as it is, the reason said first
+    missing = card_as_of(ipm, store, 2030)
+    assert missing.latest == ipm.latest and "2030" in missing.notes[0]

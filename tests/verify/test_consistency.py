@@ -25,6 +25,21 @@ def test_opposite_sentences_of_one_brief_both_get_contradiction() -> None:
     assert verdicts[0].verdict == verdicts[2].verdict == "unsupported"
 
 
+def test_a_negation_in_a_clause_the_other_sentence_lacks_is_no_contradiction() -> None:
+    # seen in a make-run brief: the quoted provision was marked unsupported by this sentence
+    verdicts = verify_sentences(
+        [
+            "PNS yang tidak masuk kerja tanpa alasan yang sah selama 3 hari kerja dalam 1 tahun "
+            "dijatuhi hukuman disiplin ringan berupa teguran lisan [1].",
+            "PNS yang tidak masuk kerja tanpa alasan yang sah selama 3 hari kerja dalam 1 tahun "
+            "dijatuhi hukuman disiplin ringan, yang berarti tidak mematuhi ketentuan jam kerja [1].",
+        ],
+        [PASAL],
+        embedder="hash",
+    )
+    assert not any("contradiction" in v.codes for v in verdicts)
+
+
 def test_different_figures_for_one_thing_contradict_in_english() -> None:
     verdicts = verify_sentences(
         [

@@ -258,3 +258,22 @@ def test_tidak_diperkenankan_is_a_prohibition() -> None:
     assert "modality_mismatch" not in codes(
         "Pemerintah daerah diperkenankan bekerja sama dengan pihak swasta [1].", passage
     )
+
+
+@pytest.mark.parametrize(
+    ("claim", "cut"),
+    [
+        ("Opsi pertama adalah mengubah pengaturan Hukuman Disiplin berat menjadi [4].", True),
+        (
+            "PNS yang bolos 3 hari kerja dijatuhi teguran lisan, yang berarti akan dinyatakan, [1].",
+            True,
+        ),
+        ("The commission reports to the President and [2].", True),
+        ("PNS yang bolos 3 hari kerja dijatuhi teguran lisan [1].", False),
+        ("Keberatan diajukan paling lambat 30 hari kerja sejak keputusan diterima [1].", False),
+        ("The commission has seven members [2].", False),
+    ],
+)
+def test_a_sentence_that_breaks_off_is_incomplete(claim: str, cut: bool) -> None:
+    verdict = verify_claim(claim, [DISIPLIN] * 4, embedder="hash")
+    assert ("incomplete" in verdict.codes) is cut

@@ -16,7 +16,9 @@ KASN = (
 
 def mismatches(claim: str, passage: str) -> list[str]:
     """The ``number_mismatch`` messages of ``claim`` against ``passage``."""
-    return [r.message for r in check_numbers(prep(claim), (), [Evidence(text=passage)], True)]
+    return [
+        r.message for r in check_numbers(prep(claim), (), [Evidence(text=passage)], True).reasons
+    ]
 
 
 @pytest.mark.parametrize(
@@ -120,3 +122,36 @@ def test_the_constitutions_year_is_not_a_figure_and_a_count_sentence_is_in_its_o
     assert "number_mismatch" in codes(
         "UU ASN menyediakan lima bentuk penghargaan bagi PNS berprestasi [1].", listing
     )
+
+
+def _cell_figure(value: float, text: str, period: str, row: int):
+    from pipeline.types import CellRef, Figure
+
+    return Figure(
+        value=value, period=period, text=text, cell=CellRef(file="t.csv", row=row, column="nilai")
+    )
+
+
+def test_a_statistics_passage_is_checked_cell_by_cell() -> None:
+    figures = [
+        _cell_figure(9.08, "9,08", "2012", 2),
+        _cell_figure(8.22, "8,22", "2018", 8),
+        _cell_figure(10.46, "10,46", "2020", 10),
+    ]
+    card = Evidence(
+        text="TPT Jawa Barat 10,46 persen (2020); naik 1,38 poin dari 9,08 (2012).", figures=figures
+    )
+
+    def check(claim: str):
+        return check_numbers(prep(claim), (), [card], True)
+
+    # a year the card's text leaves out is read at its cell
+    middle = check("TPT Jawa Barat pada 2018 sebesar 8,22 persen.")
+    assert middle.reasons == [] and middle.cells == [figures[1].cell]
+    both = check("TPT naik dari 9,08 pada 2012 menjadi 10,46 pada 2020.")
+    assert both.reasons == [] and both.cells == [figures[0].cell, figures[2].cell]
+    # another year's value: named with the cell it is the value of
+    wrong_year = check("TPT Jawa Barat pada 2018 sebesar 10,46 persen.")
+    assert "row 10" in wrong_year.reasons[0].message and wrong_year.cells == []
+    wrong_value = check("TPT Jawa Barat pada 2018 sebesar 8,5 persen.")
+    assert "nearest: 8,22 (2018), t.csv row 8" in wrong_value.reasons[0].message
