@@ -381,11 +381,8 @@ class Evidence(Record):
     citation: str | None = None
     status: Status | None = None
     chunk_id: str | None = None
-    figures: list[Figure] = Field(
-        default_factory=list,
-        description="a statistics passage's exact values, each with its period and cell: a "
-        "claim's figure is checked against the cell it is the value of",
-    )
+    #: a statistics passage's exact values with their cells: a claim's figures are checked there
+    figures: list[Figure] = Field(default_factory=list)
 
 
 class Reason(Record):
@@ -416,10 +413,7 @@ class Verdict(Record):
         default=None, description="1-based passage holding the most similar sentence"
     )
     best_sentence: str | None = None
-    cells: list[CellRef] = Field(
-        default_factory=list,
-        description="the cells of the cited statistics the claim's figures were checked against",
-    )
+    cells: list[CellRef] = Field(default_factory=list)  # where its figures were checked
 
     @property
     def codes(self) -> list[str]:
