@@ -37,6 +37,7 @@ __all__ = [
     "DraftedSection",
     "attribute",
     "draft_section",
+    "end_cleanly",
     "fit_messages",
     "keep_supported",
     "recite",
@@ -150,6 +151,7 @@ def draft_section(
     if sentences and not re.search(r"[.!?\]]\W*$", sentences[-1]):
         truncated = sentences.pop()  # cut off by max_tokens: half a sentence is not a claim
     rejected = []
+    sentences = [end_cleanly(s) for s in sentences]
     if vocabulary is not None:
         sentences = [trim_glued(s, vocabulary) for s in sentences]
     for sentence in sentences:
@@ -204,6 +206,16 @@ def draft_section(
 
 #: "Dalam bukti [3], disebutkan …": a sentence about the evidence, not about the topic
 _TALKS_ABOUT_EVIDENCE = re.compile(r"\b(?:bukti|evidence|fakta|fact)\s*\[\d", re.IGNORECASE)
+
+
+_STRAY_END = re.compile(r"\s*[,;]\s*((?:\s?\[\d+(?:,\s?\d+)*\])+)\.$")
+
+
+def end_cleanly(sentence: str) -> str:
+    """A sentence the grammar made end at its marker right after a comma or semicolon
+    ("… tidak kehilangan status sebagai PNS, [4]."): the stray mark goes. Whether what is left
+    is whole is the verifier's to say (``incomplete``)."""
+    return _STRAY_END.sub(r" \1.", sentence)
 
 
 def trim_glued(sentence: str, vocabulary: Vocabulary) -> str:

@@ -126,14 +126,18 @@ _CUT_OFF = re.compile(r"(?:[,;:]|\b(?P<word>[^\W\d_]+))[\s.]*$", re.UNICODE)
 
 def check_complete(text: str) -> list[Reason]:
     """``incomplete`` for a sentence that breaks off: it ends on a comma or on a word a finished
-    sentence cannot end on ("… akan dinyatakan, [1]", "… menjadi [4]")."""
-    end = _CUT_OFF.search(text.strip().strip("\"'“”"))
-    if end is None or (end["word"] and end["word"].lower() not in _DANGLING):
+    sentence cannot end on ("… akan dinyatakan, [1]", "… menjadi [4]"). (A last clause "…, dan
+    jika …" was tried as a sign too: correct sentences end that way as often.)"""
+    text = text.strip().strip("\"'“”")
+    end = _CUT_OFF.search(text)
+    if end is not None and (not end["word"] or end["word"].lower() in _DANGLING):
+        where = end[0].strip(" .")
+    else:
         return []
     return [
         Reason(
             code="incomplete",
-            message=f"the sentence breaks off ('… {end[0].strip(' .')}'): it says nothing whole",
+            message=f"the sentence breaks off ('… {where}'): it says nothing whole",
         )
     ]
 

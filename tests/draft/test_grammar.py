@@ -104,3 +104,23 @@ def test_a_sentence_that_ran_into_the_word_limit_is_cut_back_to_its_last_comma()
     )
     fine = "PNS yang tidak masuk kerja dijatuhi teguran lisan [1]."
     assert trim_glued(fine, vocab) == fine
+
+
+@pytest.mark.parametrize(
+    ("answer", "clean"),
+    [
+        (
+            "PNS itu tidak kehilangan status sebagai PNS, [4].",
+            "PNS itu tidak kehilangan status sebagai PNS [4].",
+        ),
+        (
+            "Arsip dinamis dapat dialihmediakan; [1, 2].",
+            "Arsip dinamis dapat dialihmediakan [1, 2].",
+        ),
+        ("PNS wajib masuk kerja [2].", "PNS wajib masuk kerja [2]."),
+    ],
+)
+def test_a_stray_comma_before_the_marker_goes(answer: str, clean: str) -> None:
+    from pipeline.draft.section import end_cleanly
+
+    assert end_cleanly(answer) == clean

@@ -269,6 +269,10 @@ def test_tidak_diperkenankan_is_a_prohibition() -> None:
             True,
         ),
         ("The commission reports to the President and [2].", True),
+        (
+            "PNS dijatuhi teguran lisan jika tidak masuk kerja 3 hari kerja dalam 1 tahun [1].",
+            False,
+        ),
         ("PNS yang bolos 3 hari kerja dijatuhi teguran lisan [1].", False),
         ("Keberatan diajukan paling lambat 30 hari kerja sejak keputusan diterima [1].", False),
         ("The commission has seven members [2].", False),
