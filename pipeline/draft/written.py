@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from pipeline.draft.evidence import EvidenceItem
-from pipeline.stats.known import RANK_ONE, level_name
+from pipeline.stats.known import RANK_ONE, is_percent, level_name
 from pipeline.text.analyzer import Analyzer
 from pipeline.types import FigureFact, ProvisionFact
 
@@ -190,7 +190,7 @@ def data_sentences(figure: FigureFact, n: int, lang: str) -> list[str]:
         "region": figure.region.title() if figure.region.isupper() else figure.region,
         "change": _fmt(figure.change) if figure.change is not None else "",
         "verb": verbs.get(figure.trend, verbs[None]),
-        "points": phrases["points"] if figure.unit in ("persen", "percent", "%") else "",
+        "points": phrases["points"] if is_percent(figure.unit) else "",
         "levels": level_name(figure.level, lang),
         "best": RANK_ONE[lang][figure.rank_order],
     }

@@ -20,7 +20,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from pipeline.stats.engine import summarise, trend_of
+from pipeline.stats.engine import LATEST_NOTES, break_note, summarise, trend_of
 from pipeline.stats.known import (
     KNOWN_INDICATORS,
     QUESTION_WORDS,
@@ -176,18 +176,14 @@ def card_as_of(card: EvidenceCard, store: FigureStore, year: int) -> EvidenceCar
     upto = [r for r in rows if r.status == "ok" and r.year is not None and r.year <= year]
     head, brk = upto[-1], upto[-1].break_year
     comparable = [r for r in upto if brk is None or head.year < brk or r.year >= brk]
-    notes = [n for n in card.notes if not n.startswith(("Perubahan metode", "Deret dipersingkat"))]
+    notes = [n for n in card.notes if not n.startswith(LATEST_NOTES)]
     change = change_from = None
     trend: Literal["rising", "falling", "flat", "n/a"] = "n/a"
     if comparable[0] is not head:
         change, trend = trend_of(comparable[0].value, head.value)
         change_from = comparable[0].period
         if len(comparable) < len(upto):
-            notes.insert(
-                0,
-                f"Perubahan metode {brk}: perubahan dihitung sejak {change_from}, bukan lintas "
-                f"perubahan metode. {head.break_note or ''}".strip(),
-            )
+            notes.insert(0, break_note(brk, change_from, head.break_note))
     national = answer.national
     as_of = card.model_copy(
         update={

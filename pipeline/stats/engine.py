@@ -26,6 +26,7 @@ from pipeline.stats.known import (
     RANK_ONE,
     IndicatorInfo,
     canonical_region,
+    is_percent,
     level_name,
     lookup_indicator,
     normalise_text,
@@ -112,6 +113,19 @@ class _Point:
 
 def _decimal_diff(a: float, b: float) -> float:
     return float(Decimal(repr(a)) - Decimal(repr(b)))
+
+
+#: how the notes about a card's latest figure open (the method break crossed, the series
+#: shortened): a card read as of an earlier year writes its own
+LATEST_NOTES = ("Perubahan metode", "Deret dipersingkat")
+
+
+def break_note(year: int, since: str, note: str | None) -> str:
+    """The note of a change counted since ``since``, not across the method break of ``year``."""
+    return (
+        f"{LATEST_NOTES[0]} {year}: perubahan dihitung sejak {since}, bukan lintas perubahan "
+        f"metode. {note or ''}"
+    ).strip()
 
 
 def trend_of(first: float, latest: float) -> tuple[float, Literal["rising", "falling", "flat"]]:
@@ -410,13 +424,10 @@ def _card(
         change, trend = trend_of(first["v"], latest["v"])
         change_from = str(first["period"])
     if old_method:
-        notes.append(
-            f"Perubahan metode {break_year}: perubahan dihitung sejak {change_from or latest['period']}, "
-            f"bukan lintas perubahan metode. {info.break_note or ''}".strip()
-        )
+        notes.append(break_note(break_year, change_from or latest["period"], info.break_note))
     if r["n_valid"] > len(pts):
         notes.append(
-            f"Deret dipersingkat ke {len(pts)} periode terakhir dari {r['n_valid']} "
+            f"{LATEST_NOTES[1]} ke {len(pts)} periode terakhir dari {r['n_valid']} "
             f"(perubahan tetap dihitung sejak {change_from or '-'})."
         )
     if r["n_placeholder"]:
@@ -506,7 +517,7 @@ def _span(periods: list[str]) -> str:
 def unit_suffix(unit: str) -> str:
     """How a unit follows a number in Indonesian text (``" persen"``, ``""`` for an index)."""
     norm = normalise_text(unit)
-    if norm.startswith(("percent", "persen")) or unit.strip() == "%":
+    if is_percent(unit):
         return " persen"
     if norm in {"", "index", "indeks", "index 0 100", "rasio", "ratio", "ratio 0 1", "ratio 0-1"}:
         return ""

@@ -139,6 +139,11 @@ RANK_ONE: dict[str, dict[str, str]] = {
 }
 
 
+def is_percent(unit: str) -> bool:
+    """Whether ``unit`` is a percentage ("persen", "percent", "%"): a change is then in points."""
+    return normalise_text(unit).startswith(("percent", "persen")) or unit.strip() == "%"
+
+
 def level_name(level: str, lang: str = "id") -> str:
     """The plural name of regions of ``level`` in ``lang`` (``level`` itself when unknown)."""
     return LEVEL_NAMES.get(lang, LEVEL_NAMES["id"]).get(level, level)
