@@ -6,10 +6,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from pipeline.index import Index
 from pipeline.settings import load_settings
+from pipeline.store.folder import current_version
 from tests.conftest import SAMPLES
 
 ray = pytest.importorskip("ray")
@@ -91,6 +93,11 @@ def test_ray_and_local_engines_build_the_same_index(
         ]
 
     assert chunks(remote) == chunks(local)
+    # the ayat vectors (pipeline.store.pieces) are embedded by the actors too
+    assert ray_report.pieces_total == local_report.pieces_total > 10
+    assert ray_report.pieces_embedded == local_report.pieces_embedded > 0
+    pieces = [np.load(current_version(i.path) / "pieces.npy") for i in (remote, local)]
+    assert pieces[0].tolist() == pieces[1].tolist()
     skipped = sorted((Path(s.source).name, s.reason) for s in ray_report.skipped)
     assert skipped == sorted((Path(s.source).name, s.reason) for s in local_report.skipped)
     assert {name for name, _ in skipped} == {"rusak.pdf", "kosong.txt"}
@@ -101,7 +108,7 @@ def test_ray_and_local_engines_build_the_same_index(
     # the index Ray wrote opens as usual and re-running changes nothing
     again = remote.add(paths)
     assert again.documents_unchanged == local_report.documents_added
-    assert again.chunks_embedded == 0
+    assert again.chunks_embedded == 0 and again.pieces_embedded == 0
     assert Index.open(tmp_path / "ray").info()["counts"]["chunks"] == ray_report.chunks_total
 
 

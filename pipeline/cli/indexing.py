@@ -80,7 +80,12 @@ def index(
         overrides["ray_address"] = ray_address
     settings = load_settings(config, **({"index": overrides} if overrides else {}))
     idx = Index.open(index_name, settings, create=True, load=not rebuild)
-    labels = {"read": "Reading files", "embed": "Embedding chunks", "write": "Writing index"}
+    labels = {
+        "read": "Reading files",
+        "embed": "Embedding chunks",
+        "embed ayat": "Embedding ayat",
+        "write": "Writing index",
+    }
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -110,6 +115,11 @@ def index(
     )
     out.print(
         f"embedded {report.chunks_embedded} chunks ({report.chunks_from_cache} from cache"
+        + (
+            f"; {report.pieces_embedded} of {report.pieces_total} ayat"
+            if report.pieces_total
+            else ""
+        )
         + (f", {rate:,.0f} tokens/s" if rate else "")
         + f") in {report.seconds:.1f} s — {report.chunks_per_second:.1f} chunks/s",
         highlight=False,

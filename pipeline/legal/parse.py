@@ -203,7 +203,7 @@ def _build(
                 }[kind]
                 members.setdefault((kind, label, parent), []).append(number)
         body = text[head_end:end]
-        ayat = _ayat(body, head_end)
+        ayat = find_ayat(body, head_end)
         items = [i for a in ayat for i in _items(a.text, a.number)] if ayat else _items(body, None)
         pasal_records.append(
             Pasal(
@@ -234,12 +234,16 @@ def _build(
     return pasal_records, division_records
 
 
-def _ayat(body: str, offset: int) -> list[Ayat]:
+def find_ayat(body: str, offset: int = 0, first: int | None = 1) -> list[Ayat]:
+    """The numbered ayat ``(1)``, ``(2)`` … of a Pasal body, in sequence (a number out of
+    sequence or after "ayat", "dan", … is a reference); fewer than two is none. ``first`` is the
+    number the sequence starts at (``None``: whichever comes first, for a chunk that holds
+    ayat (3)–(5) of a long Pasal); ``offset`` is added to the character positions."""
     found: list[tuple[int, int, str]] = []
-    expected = 1
+    expected = first
     for m in AYAT_RE.finditer(body):
         number = fix_number(m["num"])
-        if not number.isdigit() or int(number) != expected:
+        if not number.isdigit() or (expected is not None and int(number) != expected):
             continue
         prev = prev_word(body, m.start())
         before = body[max(0, m.start() - 2) : m.start()]
@@ -248,7 +252,7 @@ def _ayat(body: str, offset: int) -> list[Ayat]:
         if m.start() > 0 and not re.search(r"(^|[\n.:;]\s*|\s)$", before):
             continue
         found.append((m.start(), m.end(), number))
-        expected += 1
+        expected = int(number) + 1
     ayat = []
     for i, (start, _end, number) in enumerate(found):
         stop = found[i + 1][0] if i + 1 < len(found) else len(body)
@@ -374,6 +378,7 @@ def _amending_pasal(text: str, lo: int, hi: int) -> list[tuple[str, int, int, in
 __all__ = [
     "Header",
     "change_labels",
+    "find_ayat",
     "jenis_of",
     "parse_header",
     "parse_regulation",

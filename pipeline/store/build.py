@@ -41,6 +41,7 @@ from pipeline.store.folder import (
     package_version,
     read_manifest,
 )
+from pipeline.store.pieces import piece_texts
 from pipeline.store.report import IndexReport
 from pipeline.store.schema import SCHEMA, doc_row, insert_rows, relation_rows
 from pipeline.store.texts import bm25_text, embed_text, text_hash
@@ -142,6 +143,7 @@ class Build:
             rel_rows.extend(relation_rows(doc))
 
         vectors = self._vectors(chunks, report)
+        pieces = self._pieces(chunks, report)
         status = compute_status(doc_rows, rel_rows)
         for row in doc_rows:
             row["status"], row["status_note"] = status.get(row["doc_id"], ("n/a", None))
@@ -150,6 +152,7 @@ class Build:
             chunks,
             rel_rows,
             vectors,
+            pieces,
             report.skipped,
             time.perf_counter() - start,
             figures=self._figures({row["doc_id"] for row in doc_rows}, previous),
@@ -224,21 +227,37 @@ class Build:
             )
 
     def _vectors(self, chunks: list[Chunk], report: IndexReport) -> np.ndarray:
-        dim = self.embedder.dim
+        """The chunks' vectors: from the embedding cache, or embedded now."""
         texts = [embed_text(c, self.settings.index.embed_heading) for c in chunks]
+        vectors, embedded = self._embed(texts, "embed", report)
+        report.chunks_embedded = embedded
+        report.chunks_from_cache = len(chunks) - embedded
+        return vectors
+
+    def _pieces(self, chunks: list[Chunk], report: IndexReport) -> tuple[np.ndarray, np.ndarray]:
+        """The ayat pieces (``pipeline.store.pieces``): each one's chunk position and vector."""
+        if not self.settings.index.ayat_vectors:
+            return np.zeros(0, dtype=np.int32), np.zeros((0, self.embedder.dim), np.float32)
+        owners, texts = piece_texts(chunks, self.settings.index.embed_heading)
+        vectors, embedded = self._embed(texts, "embed ayat", report)
+        report.pieces_total, report.pieces_embedded = len(texts), embedded
+        return owners, vectors
+
+    def _embed(self, texts: list[str], stage: str, report: IndexReport) -> tuple[np.ndarray, int]:
+        """Vectors of ``texts`` and how many distinct ones were embedded now (the others came
+        from the cache); embedding time and tokens are added to ``report``."""
+        dim = self.embedder.dim
         hashes = [text_hash(t) for t in texts]
         cache = EmbeddingCache(self.path / "embcache.sqlite")
         try:
             found = cache.get_many(self.embedder.model_id, hashes, dim)
             missing = [i for i, h in enumerate(hashes) if h not in found]
             unique_missing = list({hashes[i]: i for i in missing}.values())
-            report.chunks_from_cache = len(chunks) - len(missing)
-            report.chunks_embedded = len(unique_missing)
             if unique_missing:
                 # shortest first (less padding); each batch is cached as soon as it is embedded,
                 # so a run that is killed resumes where it stopped
                 order = sorted(unique_missing, key=lambda i: len(texts[i]))
-                self.progress("embed", 0, len(order))
+                self.progress(stage, 0, len(order))
                 t0 = time.perf_counter()
                 shard_dir = self.engine.shard_dir(self.path)
                 done = 0
@@ -253,18 +272,18 @@ class Build:
                         )
                         found.update({hashes[i]: v for i, v in zip(part, vectors, strict=True)})
                         done += len(part)
-                        self.progress("embed", done, len(order))
+                        self.progress(stage, done, len(order))
                 finally:
                     if shard_dir is not None:
                         shutil.rmtree(shard_dir, ignore_errors=True)
-                report.ray_shards = self.engine.shards_read
-                report.embed_seconds = time.perf_counter() - t0
-                report.tokens_embedded = sum(self.embedder.count_tokens(texts[i]) for i in order)
+                report.ray_shards += self.engine.shards_read
+                report.embed_seconds += time.perf_counter() - t0
+                report.tokens_embedded += sum(self.embedder.count_tokens(texts[i]) for i in order)
         finally:
             cache.close()
-        if not chunks:
-            return np.zeros((0, dim), dtype=np.float32)
-        return np.vstack([found[h] for h in hashes]).astype(np.float32)
+        if not texts:
+            return np.zeros((0, dim), dtype=np.float32), 0
+        return np.vstack([found[h] for h in hashes]).astype(np.float32), len(unique_missing)
 
     def _figures(self, doc_ids: set[str], previous: Path | None) -> list[Path]:
         """The figure-store files of the new version: those written now, and those of the
@@ -282,6 +301,7 @@ class Build:
         chunks: list[Chunk],
         rel_rows: list[dict[str, Any]],
         vectors: np.ndarray,
+        pieces: tuple[np.ndarray, np.ndarray],
         skipped: list[SkippedFile],
         seconds: float,
         figures: Sequence[Path] = (),
@@ -332,6 +352,16 @@ class Build:
                 vectors, self.settings, previous=previous_ivf(previous)
             )
             faiss.write_index(index, str(tmp / "vectors.faiss"))
+            owners, piece_vectors = pieces
+            piece_params = None
+            if len(owners):  # ayat vectors (pipeline.store.pieces) beside the chunk vectors
+                piece_index, piece_params = build_faiss(
+                    piece_vectors,
+                    self.settings,
+                    previous=previous_ivf(previous, "pieces.faiss"),
+                )
+                faiss.write_index(piece_index, str(tmp / "pieces.faiss"))
+                np.save(tmp / "pieces.npy", owners)
             if chunks:
                 retriever = bm25s.BM25()
                 retriever.index(
@@ -359,9 +389,12 @@ class Build:
                     "documents": len(doc_rows),
                     "regulations": sum(1 for d in doc_rows if d.get("jenis")),
                     "chunks": len(chunks),
+                    "ayat_pieces": len(owners),
                     "skipped": len(skipped),
                 },
             }
+            if piece_params is not None:
+                manifest["pieces"] = {"kind": "ayat", "faiss": piece_params}
             if figures:  # the figure store: hard links where the filesystem allows
                 (tmp / "stats").mkdir()
                 for file in figures:

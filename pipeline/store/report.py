@@ -24,7 +24,9 @@ class IndexReport:
     chunks_total: int = 0
     chunks_embedded: int = 0
     chunks_from_cache: int = 0
-    tokens_embedded: int = 0
+    pieces_total: int = 0  # ayat vectors (pipeline.store.pieces)
+    pieces_embedded: int = 0
+    tokens_embedded: int = 0  # chunks and ayat pieces
     embed_seconds: float = 0.0
     seconds: float = 0.0
     ray_shards: int = 0
