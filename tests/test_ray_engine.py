@@ -96,7 +96,7 @@ def test_ray_and_local_engines_build_the_same_index(
     # the ayat vectors (pipeline.store.pieces) are embedded by the actors too
     assert ray_report.pieces_total == local_report.pieces_total > 10
     assert ray_report.pieces_embedded == local_report.pieces_embedded > 0
-    pieces = [np.load(current_version(i.path) / "pieces.npy") for i in (remote, local)]
+    pieces = [np.load(current_version(i.path) / "ayat_owner.npy") for i in (remote, local)]
     assert pieces[0].tolist() == pieces[1].tolist()
     skipped = sorted((Path(s.source).name, s.reason) for s in ray_report.skipped)
     assert skipped == sorted((Path(s.source).name, s.reason) for s in local_report.skipped)

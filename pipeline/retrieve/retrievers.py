@@ -3,7 +3,7 @@ each giving its top positions with scores; and maximal marginal relevance to div
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -17,56 +17,52 @@ def dense(
     state: LoadedIndex, vector: np.ndarray, n: int, mask: np.ndarray | None
 ) -> list[tuple[int, float]]:
     """The top ``n`` chunk positions by cosine similarity to the query ``vector``; with ayat
-    vectors (``pipeline.store.pieces``), a chunk's score is ``w·own + (1−w)·max(own, best
+    vectors (``pipeline.store.pieces``) they are then re-scored ``w·own + (1−w)·max(own, best
     ayat)``, ``w`` = ``retrieve.ayat_weight``."""
-    own = _nearest(state.faiss, state.flat_vectors(), vector, n, mask)
-    if not state.piece_owner.size:
+    own = _nearest(state, vector, n, mask)
+    if state.piece_vectors is None or not own:
         return own
-    return _with_ayat(state, vector, own, n, mask)
+    return _with_ayat(state, vector, own)
 
 
 def _with_ayat(
-    state: LoadedIndex,
-    vector: np.ndarray,
-    own: list[tuple[int, float]],
-    n: int,
-    mask: np.ndarray | None,
+    state: LoadedIndex, vector: np.ndarray, own: list[tuple[int, float]]
 ) -> list[tuple[int, float]]:
-    owner = state.piece_owner
-    pieces = _nearest(
-        state.pieces, state.piece_vectors, vector, 3 * n, None if mask is None else mask[owner]
-    )
-    best: dict[int, float] = {}
-    for piece, score in pieces:
-        pos = int(owner[piece])
-        best[pos] = max(score, best.get(pos, -np.inf))
-    scores = dict(own)
-    missing = [pos for pos in best if pos not in scores]
-    if missing:  # an ayat matched, its chunk's own vector was not among the top n
-        flat = state.flat_vectors()
-        if flat is not None:
-            scores.update(zip(missing, (flat[missing] @ vector).tolist(), strict=True))
-        else:  # approximate index: its own score is at most the n-th one's
-            floor = own[-1][1] if own else np.inf
-            scores.update((pos, min(floor, best[pos])) for pos in missing)
+    """``own`` re-scored with the best ayat of each chunk and re-sorted. Only the chunks the
+    chunk vectors found are re-scored: scoring every ayat of the corpus brought no chunk more
+    into the top 10 of 87 questions and cost 18 ms a query at 100k chunks (benchmarks/README.md,
+    "Ayat vectors")."""
+    positions = np.fromiter((p for p, _ in own), dtype=np.int64, count=len(own))
+    start, stop = state.piece_start[positions], state.piece_start[positions + 1]
+    counts = stop - start
+    scores = np.array([s for _, s in own])
+    best = scores.copy()
+    has = counts > 0
+    if has.any():
+        rows = np.concatenate([np.arange(a, b) for a, b in zip(start[has], stop[has], strict=True)])
+        matrix = np.asarray(state.piece_vectors[rows], dtype=np.float32)
+        piece_scores = np.einsum("ij,j->i", matrix, vector.astype(np.float32))  # no BLAS threads
+        offsets = np.concatenate([[0], np.cumsum(counts[has])[:-1]])
+        best[has] = np.maximum(scores[has], np.maximum.reduceat(piece_scores, offsets))
     w = state.settings.retrieve.ayat_weight
-    combined = {p: w * s + (1 - w) * max(s, best.get(p, s)) for p, s in scores.items()}
-    return sorted(combined.items(), key=lambda item: (-item[1], item[0]))[:n]
+    combined = w * scores + (1 - w) * best
+    order = np.lexsort((positions, -combined))
+    return [(int(positions[i]), float(combined[i])) for i in order]
 
 
 def _nearest(
-    index: Any, flat: np.ndarray | None, vector: np.ndarray, n: int, mask: np.ndarray | None
+    state: LoadedIndex, vector: np.ndarray, n: int, mask: np.ndarray | None
 ) -> list[tuple[int, float]]:
-    """The top ``n`` rows of an exact index's vectors (``flat``) or of a FAISS ``index``."""
     import faiss
 
     query = np.ascontiguousarray(vector[None, :], dtype=np.float32)
+    n = min(n, state.n)
+    flat = state.flat_vectors()
     if flat is not None:
         # one query against exact search, as one matrix-vector product in numpy's own SIMD loop
         # (einsum): no BLAS or OpenMP threads that keep spinning afterwards and slow the next
         # query's embedding on a 2-core machine (hybrid p50 at 100k: 52 ms via FAISS → ~35 ms)
         scores = np.einsum("ij,j->i", flat, query[0])
-        n = min(n, len(scores))
         if mask is not None:
             scores = np.where(mask, scores, -np.inf)
             n = min(n, int(mask.sum()))
@@ -75,23 +71,20 @@ def _nearest(
         top = np.argpartition(-scores, n - 1)[:n] if n < len(scores) else np.arange(len(scores))
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(int(i), float(scores[i])) for i in top]
-    n = min(n, index.ntotal)
-    if n <= 0:
-        return []
     if mask is None:
-        scores, ids = index.search(query, n)
+        scores, ids = state.faiss.search(query, n)
     else:
         allowed = np.nonzero(mask)[0].astype(np.int64)
-        if not len(allowed):
-            return []
         selector = faiss.IDSelectorBatch(allowed)
-        if hasattr(index, "hnsw"):
-            params = faiss.SearchParametersHNSW(sel=selector, efSearch=max(index.hnsw.efSearch, n))
-        elif hasattr(index, "nprobe"):
-            params = faiss.SearchParametersIVF(sel=selector, nprobe=index.nprobe)
+        if hasattr(state.faiss, "hnsw"):
+            params = faiss.SearchParametersHNSW(
+                sel=selector, efSearch=max(state.faiss.hnsw.efSearch, n)
+            )
+        elif hasattr(state.faiss, "nprobe"):
+            params = faiss.SearchParametersIVF(sel=selector, nprobe=state.faiss.nprobe)
         else:
             params = faiss.SearchParameters(sel=selector)
-        scores, ids = index.search(query, min(n, len(allowed)), params=params)
+        scores, ids = state.faiss.search(query, min(n, len(allowed)), params=params)
     return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
 

@@ -41,7 +41,7 @@ from pipeline.store.folder import (
     package_version,
     read_manifest,
 )
-from pipeline.store.pieces import piece_texts
+from pipeline.store.pieces import piece_texts, write_pieces
 from pipeline.store.report import IndexReport
 from pipeline.store.schema import SCHEMA, doc_row, insert_rows, relation_rows
 from pipeline.store.texts import bm25_text, embed_text, text_hash
@@ -353,15 +353,7 @@ class Build:
             )
             faiss.write_index(index, str(tmp / "vectors.faiss"))
             owners, piece_vectors = pieces
-            piece_params = None
-            if len(owners):  # ayat vectors (pipeline.store.pieces) beside the chunk vectors
-                piece_index, piece_params = build_faiss(
-                    piece_vectors,
-                    self.settings,
-                    previous=previous_ivf(previous, "pieces.faiss"),
-                )
-                faiss.write_index(piece_index, str(tmp / "pieces.faiss"))
-                np.save(tmp / "pieces.npy", owners)
+            piece_entry = write_pieces(tmp, owners, piece_vectors) if len(owners) else None
             if chunks:
                 retriever = bm25s.BM25()
                 retriever.index(
@@ -393,8 +385,8 @@ class Build:
                     "skipped": len(skipped),
                 },
             }
-            if piece_params is not None:
-                manifest["pieces"] = {"kind": "ayat", "faiss": piece_params}
+            if piece_entry is not None:
+                manifest["pieces"] = piece_entry
             if figures:  # the figure store: hard links where the filesystem allows
                 (tmp / "stats").mkdir()
                 for file in figures:

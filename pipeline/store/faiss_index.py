@@ -47,19 +47,16 @@ def ivf_lists(n: int) -> int:
     return int(min(65_536, max(64, 2 ** round(math.log2(target)))))
 
 
-def previous_ivf(version_dir: Path | None, name: str = "vectors.faiss") -> Any:
-    """The previous version's IVF index ``name`` (its trained lists are reused), if it has one:
-    ``vectors.faiss`` (the chunks) or ``pieces.faiss`` (the ayat pieces)."""
-    if version_dir is None or not (version_dir / name).exists():
+def previous_ivf(version_dir: Path | None) -> Any:
+    """The previous version's IVF index (its trained lists are reused), if it has one."""
+    if version_dir is None or not (version_dir / "vectors.faiss").exists():
         return None
-    manifest = read_manifest(version_dir)
-    params = manifest.get("pieces", {}) if name == "pieces.faiss" else manifest
     try:
-        if params.get("faiss", {}).get("type") not in ("ivf_sq", "ivfpq"):
+        if read_manifest(version_dir).get("faiss", {}).get("type") not in ("ivf_sq", "ivfpq"):
             return None
         import faiss
 
-        return faiss.read_index(str(version_dir / name))
+        return faiss.read_index(str(version_dir / "vectors.faiss"))
     except Exception:  # an unreadable old index only means training again
         return None
 

@@ -24,6 +24,7 @@ from pipeline.settings import Settings
 from pipeline.store.faiss_index import ivf_probes
 from pipeline.store.folder import embedder_name, manifest_problems, read_manifest
 from pipeline.store.lawbook import Lawbook
+from pipeline.store.pieces import PIECE_OWNER, PIECE_VECTORS
 from pipeline.text.analyzer import Analyzer
 from pipeline.types import Chunk, regulation_label
 
@@ -183,29 +184,14 @@ class LoadedIndex:
         self.penalty = self._penalties(settings)
         self.amended_by = self._amendment_links()
         self._flat: np.ndarray | None = None
-        # ayat vectors (pipeline.store.pieces): an approximate index, or the exact one's vectors
-        self.pieces: faiss.Index | None = None
+        # ayat vectors (pipeline.store.pieces), memory-mapped: a query reads those of its
+        # candidates only; piece_start[p]:piece_start[p + 1] are chunk p's rows
         self.piece_vectors: np.ndarray | None = None
-        self.piece_owner = np.zeros(0, dtype=np.int32)
-        if (version_dir / "pieces.faiss").exists() and settings.retrieve.ayat_weight < 1:
-            self._load_pieces()
-
-    def _load_pieces(self) -> None:
-        """The ayat vectors and the chunk each belongs to. An exact index is kept as a numpy
-        array only (searched like :meth:`flat_vectors`, without a second copy in FAISS)."""
-        import faiss
-
-        index = faiss.read_index(str(self.version_dir / "pieces.faiss"))
-        self.piece_owner = np.load(self.version_dir / "pieces.npy")
-        if type(index) is faiss.IndexFlatIP:
-            n, d = index.ntotal, index.d
-            self.piece_vectors = np.array(faiss.rev_swig_ptr(index.get_xb(), n * d).reshape(n, d))
-            return
-        if hasattr(index, "hnsw"):
-            index.hnsw.efSearch = self.settings.index.hnsw_ef_search
-        if hasattr(index, "nprobe"):
-            index.nprobe = ivf_probes(index.nlist, self.settings.index.ivf_nprobe)
-        self.pieces = index
+        self.piece_start = np.zeros(self.n + 1, dtype=np.int64)
+        if (version_dir / PIECE_VECTORS).exists() and settings.retrieve.ayat_weight < 1:
+            self.piece_vectors = np.load(version_dir / PIECE_VECTORS, mmap_mode="r")
+            owner = np.load(version_dir / PIECE_OWNER)
+            self.piece_start = np.searchsorted(owner, np.arange(self.n + 1)).astype(np.int64)
 
     def flat_vectors(self) -> np.ndarray | None:
         """The vectors of an exact (``IndexFlatIP``) index as a numpy array, copied once;

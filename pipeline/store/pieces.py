@@ -5,9 +5,9 @@ ayat (3), the sanction in ayat (5)) can rank the Pasal below others. Each ayat o
 chunk with two or more is also embedded on its own, led like its chunk by the regulation's
 title and BAB, then by the Pasal's citation (``"… \\nUU 5/2014 Pasal 87\\n(4) PNS
 diberhentikan tidak dengan hormat karena: …"``), and kept in
-the index version beside the chunk vectors (``pieces.faiss``, ``pieces.npy`` = the chunk
-position each piece belongs to). At search time a chunk's dense score is
-``w·own + (1−w)·max(own, best ayat)`` (:func:`pipeline.retrieve.retrievers.dense`).
+the index version beside the chunk vectors (``ayat_vectors.npy``, and ``ayat_owner.npy`` = the
+chunk position each belongs to). At search time the chunks the chunk vectors found are
+re-scored ``w·own + (1−w)·max(own, best ayat)`` (:func:`pipeline.retrieve.retrievers.dense`).
 
 Measured on the 30 held-out regulation questions: Recall@10 0.644 → 0.711, MRR@10 0.574 →
 0.619 (English 0.567 → 0.633); the 57 development questions unchanged in recall
@@ -17,15 +17,19 @@ Measured on the 30 held-out regulation questions: Recall@10 0.644 → 0.711, MRR
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from pipeline.legal.parse import find_ayat
 from pipeline.types import Chunk
 
-__all__ = ["PIECE_KINDS", "piece_texts"]
+__all__ = ["PIECE_KINDS", "PIECE_OWNER", "PIECE_VECTORS", "piece_texts", "write_pieces"]
 
 PIECE_KINDS = frozenset({"pasal", "ayat"})
+PIECE_VECTORS = "ayat_vectors.npy"  # float16, one row per piece, in chunk order
+PIECE_OWNER = "ayat_owner.npy"  # int32: the chunk position of each row (non-decreasing)
 
 
 def piece_texts(chunks: Sequence[Chunk], with_heading: bool = True) -> tuple[np.ndarray, list[str]]:
@@ -44,3 +48,13 @@ def piece_texts(chunks: Sequence[Chunk], with_heading: bool = True) -> tuple[np.
             owners.append(pos)
             texts.append(f"{lead}\n{ayat.text}")
     return np.asarray(owners, dtype=np.int32), texts
+
+
+def write_pieces(folder: Path, owners: np.ndarray, vectors: np.ndarray) -> dict[str, Any]:
+    """Write the pieces of a version into ``folder``; returns their manifest entry. Half
+    precision: the vectors only re-score candidates, where 16 bits change no ranking measured
+    (benchmarks/README.md), and a million Pasal chunks' ~1.3 million ayat take 1 GB of disk,
+    memory-mapped, not 2."""
+    np.save(folder / PIECE_VECTORS, np.ascontiguousarray(vectors, dtype=np.float16))
+    np.save(folder / PIECE_OWNER, np.asarray(owners, dtype=np.int32))
+    return {"kind": "ayat", "count": len(owners), "dtype": "float16"}

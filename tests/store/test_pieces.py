@@ -120,7 +120,7 @@ def test_a_question_about_one_ayat_lifts_its_long_pasal(tmp_path: Path, corpus: 
     # short) comes first on the chunk vectors alone; with its ayat vectors, Pasal 1 does
     assert _dense_rank(tmp_path, corpus, "plain", ayat_vectors=False) > 1
     assert _dense_rank(tmp_path, corpus, "ayat") == 1
-    # the same with an approximate index type (the pieces searched through FAISS, not numpy)
+    # the same with an approximate index type for the chunk vectors
     assert _dense_rank(tmp_path, corpus, "hnsw", faiss="hnsw") == 1
     # weight 1 ignores the ayat vectors of a built index
     assert _dense_rank(tmp_path, corpus, "ayat", ayat_weight=1.0) > 1
@@ -134,10 +134,12 @@ def test_ayat_vectors_live_in_the_version_and_are_reused_on_add(tmp_path: Path) 
     first = index.add([corpus])
     version = current_version(index.path)
     assert version is not None
-    owners = np.load(version / "pieces.npy")
+    owners = np.load(version / "ayat_owner.npy")
+    vectors = np.load(version / "ayat_vectors.npy")
     manifest = json.loads((version / "manifest.json").read_text())
-    assert first.pieces_total == len(owners) == manifest["counts"]["ayat_pieces"] > 10
-    assert manifest["pieces"]["faiss"]["type"] == "flat"
+    assert first.pieces_total == len(owners) == len(vectors) == manifest["counts"]["ayat_pieces"]
+    assert len(owners) > 10 and vectors.dtype == np.float16 and manifest["pieces"]["kind"] == "ayat"
+    assert (np.diff(owners) >= 0).all()  # in chunk order: a chunk's ayat are one slice
     kinds = {index.chunk(c).kind for c in _chunk_ids(index, owners)}
     assert kinds <= {"pasal", "ayat"}
     # a rerun embeds no ayat again; a new file adds only its own
@@ -160,7 +162,7 @@ def test_without_ayat_vectors_the_version_has_none(tmp_path: Path, corpus: Path)
     report = index.add([corpus])
     version = current_version(index.path)
     assert version is not None and report.pieces_total == 0
-    assert not (version / "pieces.faiss").exists() and "pieces" not in index.manifest
+    assert not (version / "ayat_vectors.npy").exists() and "pieces" not in index.manifest
 
 
 def _chunk_ids(index: Index, owners: np.ndarray) -> list[str]:
