@@ -47,7 +47,7 @@ from pipeline.ingest import ingest_paths  # noqa: E402
 from pipeline.settings import load_settings  # noqa: E402
 from pipeline.store.build import Build  # noqa: E402
 from pipeline.store.folder import read_manifest  # noqa: E402
-from pipeline.store.pieces import PIECE_OWNER, PIECE_VECTORS, piece_texts  # noqa: E402
+from pipeline.store.pieces import piece_texts  # noqa: E402
 from pipeline.store.texts import embed_text  # noqa: E402
 from pipeline.types import Chunk  # noqa: E402
 
@@ -147,9 +147,9 @@ def synthesize(target: int, out_root: Path, how: str = "noise", faiss: str = "au
     # the ayat vectors (pipeline.store.pieces) are replicated with their chunks
     owners = np.zeros(0, dtype=np.int32)
     piece_vectors = np.zeros((0, vectors.shape[1]), dtype=np.float32)
-    if (state.version_dir / PIECE_OWNER).exists():
-        owners = np.load(state.version_dir / PIECE_OWNER)
-        piece_vectors = np.load(state.version_dir / PIECE_VECTORS).astype(np.float32)
+    if state.ayat is not None:
+        owners = np.repeat(np.arange(state.n, dtype=np.int32), np.diff(state.ayat.start))
+        piece_vectors = state.ayat.rows(np.arange(len(state.ayat)))
     docs = [dict(r) for r in state.conn.execute("SELECT * FROM documents")]
     rels = [dict(r) for r in state.conn.execute("SELECT * FROM relations")]
     rng = np.random.default_rng(0)

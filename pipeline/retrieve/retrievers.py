@@ -20,7 +20,7 @@ def dense(
     vectors (``pipeline.store.pieces``) they are then re-scored ``w·own + (1−w)·max(own, best
     ayat)``, ``w`` = ``retrieve.ayat_weight``."""
     own = _nearest(state, vector, n, mask)
-    if state.piece_vectors is None or not own:
+    if state.ayat is None or not own:
         return own
     return _with_ayat(state, vector, own)
 
@@ -32,15 +32,17 @@ def _with_ayat(
     chunk vectors found are re-scored: scoring every ayat of the corpus brought no chunk more
     into the top 10 of 87 questions and cost 18 ms a query at 100k chunks (benchmarks/README.md,
     "Ayat vectors")."""
+    ayat = state.ayat
+    assert ayat is not None
     positions = np.fromiter((p for p, _ in own), dtype=np.int64, count=len(own))
-    start, stop = state.piece_start[positions], state.piece_start[positions + 1]
+    start, stop = ayat.start[positions], ayat.start[positions + 1]
     counts = stop - start
     scores = np.array([s for _, s in own])
     best = scores.copy()
     has = counts > 0
     if has.any():
         rows = np.concatenate([np.arange(a, b) for a, b in zip(start[has], stop[has], strict=True)])
-        matrix = np.asarray(state.piece_vectors[rows], dtype=np.float32)
+        matrix = ayat.rows(rows)
         piece_scores = np.einsum("ij,j->i", matrix, vector.astype(np.float32))  # no BLAS threads
         offsets = np.concatenate([[0], np.cumsum(counts[has])[:-1]])
         best[has] = np.maximum(scores[has], np.maximum.reduceat(piece_scores, offsets))

@@ -24,7 +24,7 @@ from pipeline.settings import Settings
 from pipeline.store.faiss_index import ivf_probes
 from pipeline.store.folder import embedder_name, manifest_problems, read_manifest
 from pipeline.store.lawbook import Lawbook
-from pipeline.store.pieces import PIECE_OWNER, PIECE_VECTORS
+from pipeline.store.pieces import AyatVectors, read_pieces
 from pipeline.text.analyzer import Analyzer
 from pipeline.types import Chunk, regulation_label
 
@@ -184,14 +184,10 @@ class LoadedIndex:
         self.penalty = self._penalties(settings)
         self.amended_by = self._amendment_links()
         self._flat: np.ndarray | None = None
-        # ayat vectors (pipeline.store.pieces), memory-mapped: a query reads those of its
-        # candidates only; piece_start[p]:piece_start[p + 1] are chunk p's rows
-        self.piece_vectors: np.ndarray | None = None
-        self.piece_start = np.zeros(self.n + 1, dtype=np.int64)
-        if (version_dir / PIECE_VECTORS).exists() and settings.retrieve.ayat_weight < 1:
-            self.piece_vectors = np.load(version_dir / PIECE_VECTORS, mmap_mode="r")
-            owner = np.load(version_dir / PIECE_OWNER)
-            self.piece_start = np.searchsorted(owner, np.arange(self.n + 1)).astype(np.int64)
+        # ayat vectors (pipeline.store.pieces): a query decodes those of its candidates only
+        self.ayat: AyatVectors | None = None
+        if settings.retrieve.ayat_weight < 1:
+            self.ayat = read_pieces(version_dir, self.n)
 
     def flat_vectors(self) -> np.ndarray | None:
         """The vectors of an exact (``IndexFlatIP``) index as a numpy array, copied once;

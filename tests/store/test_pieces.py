@@ -13,7 +13,7 @@ import pytest
 from pipeline.index import Index
 from pipeline.settings import load_settings
 from pipeline.store.folder import current_version
-from pipeline.store.pieces import piece_texts
+from pipeline.store.pieces import piece_texts, read_pieces, write_pieces
 from pipeline.types import Chunk
 from tests.conftest import SAMPLES
 
@@ -135,10 +135,10 @@ def test_ayat_vectors_live_in_the_version_and_are_reused_on_add(tmp_path: Path) 
     version = current_version(index.path)
     assert version is not None
     owners = np.load(version / "ayat_owner.npy")
-    vectors = np.load(version / "ayat_vectors.npy")
+    codes = np.load(version / "ayat_codes.npy")
     manifest = json.loads((version / "manifest.json").read_text())
-    assert first.pieces_total == len(owners) == len(vectors) == manifest["counts"]["ayat_pieces"]
-    assert len(owners) > 10 and vectors.dtype == np.float16 and manifest["pieces"]["kind"] == "ayat"
+    assert first.pieces_total == len(owners) == len(codes) == manifest["counts"]["ayat_pieces"]
+    assert len(owners) > 10 and codes.dtype == np.uint8 and manifest["pieces"]["kind"] == "ayat"
     assert (np.diff(owners) >= 0).all()  # in chunk order: a chunk's ayat are one slice
     kinds = {index.chunk(c).kind for c in _chunk_ids(index, owners)}
     assert kinds <= {"pasal", "ayat"}
@@ -162,9 +162,30 @@ def test_without_ayat_vectors_the_version_has_none(tmp_path: Path, corpus: Path)
     report = index.add([corpus])
     version = current_version(index.path)
     assert version is not None and report.pieces_total == 0
-    assert not (version / "ayat_vectors.npy").exists() and "pieces" not in index.manifest
+    assert not (version / "ayat_codes.npy").exists() and "pieces" not in index.manifest
 
 
 def _chunk_ids(index: Index, owners: np.ndarray) -> list[str]:
     state = index._load()
     return [c.id for c in state.chunks_at(sorted({int(o) for o in owners}))]
+
+
+def test_ayat_vectors_decode_as_faiss_does_and_keep_their_neighbours(tmp_path: Path) -> None:
+    import faiss
+
+    rng = np.random.default_rng(1)
+    vectors = rng.normal(size=(500, 32)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    owners = np.repeat(np.arange(250, dtype=np.int32), 2)
+    write_pieces(tmp_path, owners, vectors)
+    ayat = read_pieces(tmp_path, chunks=260)
+    assert ayat is not None and len(ayat) == 500
+    assert ayat.start[3] == 6 and ayat.start[250] == ayat.start[260] == 500  # no ayat past 250
+    quantiser = faiss.ScalarQuantizer(32, faiss.ScalarQuantizer.QT_8bit)
+    quantiser.train(vectors)
+    rows = np.array([0, 7, 499])
+    assert np.allclose(ayat.rows(rows), quantiser.decode(quantiser.compute_codes(vectors[rows])))
+    # 8 bits: each query's best ayat is still its best
+    queries = vectors[:50] + rng.normal(scale=0.05, size=(50, 32)).astype(np.float32)
+    decoded = ayat.rows(np.arange(500))
+    assert ((decoded @ queries.T).argmax(0) == (vectors @ queries.T).argmax(0)).all()
