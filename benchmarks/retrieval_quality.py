@@ -34,10 +34,12 @@ CACHE = ROOT / "benchmarks" / ".cache"
 QA = ROOT / "benchmarks" / "data" / "regulations_qa.jsonl"
 # written later, blind to Pilar's code and results, to check that choices made on QA generalise
 HELDOUT = ROOT / "benchmarks" / "data" / "regulations_qa_heldout.jsonl"
-# a second blind set, sealed: run once, to confirm the next retrieval decision (data/README.md)
+# a second blind set, run once on 2026-12-07 to confirm the ayat vectors: spent (data/README.md)
 BLIND2 = ROOT / "benchmarks" / "data" / "regulations_qa_blind2.jsonl"
-# a third blind set, sealed for the round after BLIND2 is spent (data/README.md)
+# a third blind set, sealed: run once to confirm the next retrieval decision (BLIND2 is spent)
 BLIND3 = ROOT / "benchmarks" / "data" / "regulations_qa_blind3.jsonl"
+# a fourth, sealed for the decision after BLIND3 (data/README.md)
+BLIND4 = ROOT / "benchmarks" / "data" / "regulations_qa_blind4.jsonl"
 
 
 # --------------------------------------------------------------------------- question sets
@@ -258,6 +260,8 @@ def main() -> None:
             spec = regulation_set(args.shared, BLIND2)
         elif name == "regulations_blind3":
             spec = regulation_set(args.shared, BLIND3)
+        elif name == "regulations_blind4":
+            spec = regulation_set(args.shared, BLIND4)
         else:
             spec = beir_set(args.shared, "facqa_id" if name == "facqa" else "scifact_train")
         judged = {cid.lower() for rel in spec["qrels"].values() for cid in rel}
