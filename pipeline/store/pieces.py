@@ -4,9 +4,9 @@ A Pasal's vector averages all its ayat, so a question about one of them (the dea
 ayat (3), the sanction in ayat (5)) can rank the Pasal below others. Each ayat of a Pasal
 chunk with two or more is also embedded on its own, led like its chunk by the regulation's
 title and BAB, then by the Pasal's citation (``"… \\nUU 5/2014 Pasal 87\\n(4) PNS
-diberhentikan tidak dengan hormat karena: …"``), and kept in
-the index version beside the chunk vectors (``ayat_codes.npy``, 8-bit, memory-mapped; and
-``ayat_owner.npy`` = the chunk position each belongs to). At search time the chunks the chunk vectors found are
+diberhentikan tidak dengan hormat karena: …"``). The vectors are kept in the index version
+beside the chunk vectors (``ayat_codes.npy``, 8-bit, memory-mapped; ``ayat_owner.npy``, the
+chunk position each belongs to). At search time the chunks the chunk vectors found are
 re-scored ``w·own + (1−w)·max(own, best ayat)`` (:func:`pipeline.retrieve.retrievers.dense`).
 
 Measured on the 30 held-out regulation questions: Recall@10 0.644 → 0.711, MRR@10 0.574 →
@@ -61,7 +61,7 @@ def write_pieces(folder: Path, owners: np.ndarray, vectors: np.ndarray) -> dict[
     """Write a version's ayat vectors into ``folder``; returns their manifest entry.
 
     8-bit scalar quantisation (FAISS ``ScalarQuantizer``, trained on up to 100,000 of them):
-    384 bytes an ayat, so the ~1.2 million ayat of a million Pasal chunks take ~450 MB,
+    384 bytes an ayat, so the ~1.3 million ayat of a million Pasal chunks take 473 MiB,
     memory-mapped. They only re-score candidates: against float32, 8 bits left Recall@10 of
     87 questions unchanged and MRR@10 0.001 lower (benchmarks/README.md, "Ayat vectors")."""
     import faiss
