@@ -13,8 +13,8 @@
    retrieval_quality.py) is replicated to the target size. Texts are the real chunks with a
    copy marker; vectors are the real vectors plus Gaussian noise (σ=0.05 per dimension, then
    re-normalised), so the neighbourhoods look like real ones; the ayat vectors
-   (``pipeline.store.pieces``) are replicated with their chunks the same way. ``--vectors mix`` makes them as
-   faiss_scale.py does instead: ``normalise(x[k] + u·x[j] + e)`` with ``j`` a random real
+   (``pipeline.store.pieces``) are replicated with their chunks the same way. ``--vectors
+   mix`` makes them as faiss_scale.py does instead: ``normalise(x[k] + u·x[j] + e)`` with ``j`` a random real
    chunk, ``u ~ U(0, 0.5)``, ``e ~ N(0, 0.02²)``: points between real ones, which fill IVF lists
    the way a large real corpus does rather than piling into a few. Queries are real: the 57
    regulation questions and FacQA test questions, each timed with the model already loaded.
@@ -189,7 +189,6 @@ def synthesize(target: int, out_root: Path, how: str = "noise", faiss: str = "au
     shutil.rmtree(path, ignore_errors=True)
     path.mkdir(parents=True)
     build = Build(path, settings, None)
-    build._stage = path / ".tmp-stage"  # no figure store: nothing is staged
     build._write(all_docs, all_chunks, all_rels, matrix, pieces, [], 0.0)
     return path
 

@@ -9,6 +9,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     from pipeline.store.loaded import LoadedIndex
+    from pipeline.store.pieces import AyatVectors
 
 __all__ = ["bm25", "dense", "mmr"]
 
@@ -22,18 +23,16 @@ def dense(
     own = _nearest(state, vector, n, mask)
     if state.ayat is None or not own:
         return own
-    return _with_ayat(state, vector, own)
+    return _with_ayat(state.ayat, state.settings.retrieve.ayat_weight, vector, own)
 
 
 def _with_ayat(
-    state: LoadedIndex, vector: np.ndarray, own: list[tuple[int, float]]
+    ayat: AyatVectors, w: float, vector: np.ndarray, own: list[tuple[int, float]]
 ) -> list[tuple[int, float]]:
     """``own`` re-scored with the best ayat of each chunk and re-sorted. Only the chunks the
     chunk vectors found are re-scored: scoring every ayat of the corpus brought no chunk more
     into the top 10 of 87 questions and cost 18 ms a query at 100k chunks (benchmarks/README.md,
     "Ayat vectors")."""
-    ayat = state.ayat
-    assert ayat is not None
     positions = np.fromiter((p for p, _ in own), dtype=np.int64, count=len(own))
     start, stop = ayat.start[positions], ayat.start[positions + 1]
     counts = stop - start
@@ -46,7 +45,6 @@ def _with_ayat(
         piece_scores = np.einsum("ij,j->i", matrix, vector.astype(np.float32))  # no BLAS threads
         offsets = np.concatenate([[0], np.cumsum(counts[has])[:-1]])
         best[has] = np.maximum(scores[has], np.maximum.reduceat(piece_scores, offsets))
-    w = state.settings.retrieve.ayat_weight
     combined = w * scores + (1 - w) * best
     order = np.lexsort((positions, -combined))
     return [(int(positions[i]), float(combined[i])) for i in order]

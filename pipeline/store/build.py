@@ -68,6 +68,8 @@ class Build:
             from pipeline.store.ray import RayEngine
 
             self.engine = RayEngine(settings)
+        # the figure store of the tables read now (``stats/<doc_id>.parquet``), until written
+        self._stage = path / f".tmp-stats-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
     def run(
         self, paths: Sequence[str | Path], remove: Sequence[str | Path], rebuild: bool
@@ -75,8 +77,6 @@ class Build:
         start = time.perf_counter()
         report = IndexReport()
         self.clean_temp()
-        # the figure store of the tables read now (``stats/<doc_id>.parquet``), until written
-        self._stage = self.path / f".tmp-stats-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         previous = None if rebuild else current_version(self.path)
         old_docs, old_chunks, old_rel = self._load_previous(previous)
         if previous is not None:

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.legal.parse import find_ayat
+from pipeline.store.texts import led_by_heading
 from pipeline.types import Chunk
 
 __all__ = ["PIECE_KINDS", "AyatVectors", "piece_texts", "read_pieces", "write_pieces"]
@@ -86,10 +87,8 @@ def piece_texts(chunks: Sequence[Chunk], with_heading: bool = True) -> tuple[np.
     for pos, chunk in enumerate(chunks):
         if chunk.kind not in PIECE_KINDS:
             continue
-        lead = chunk.citation.split(" ayat (")[0]
-        if with_heading and chunk.heading:
-            lead = f"{chunk.heading}\n{lead}"
+        cite = chunk.citation.split(" ayat (")[0]
         for ayat in find_ayat(chunk.text, first=None):
             owners.append(pos)
-            texts.append(f"{lead}\n{ayat.text}")
+            texts.append(led_by_heading(chunk, f"{cite}\n{ayat.text}", with_heading))
     return np.asarray(owners, dtype=np.int32), texts

@@ -7,7 +7,7 @@ import hashlib
 
 from pipeline.types import Chunk
 
-__all__ = ["bm25_text", "embed_text", "text_hash"]
+__all__ = ["bm25_text", "embed_text", "led_by_heading", "text_hash"]
 
 
 def embed_text(chunk: Chunk, with_heading: bool = True) -> str:
@@ -15,9 +15,12 @@ def embed_text(chunk: Chunk, with_heading: bool = True) -> str:
     evidence card, its series family (``pipeline.stats.chunks``: indicator names, unit, level)."""
     if chunk.kind == "card" and chunk.heading:
         return chunk.heading
-    if with_heading and chunk.heading:
-        return f"{chunk.heading}\n{chunk.text}"
-    return chunk.text
+    return led_by_heading(chunk, chunk.text, with_heading)
+
+
+def led_by_heading(chunk: Chunk, text: str, with_heading: bool = True) -> str:
+    """``text`` (the chunk's, or a part of it) led by the chunk's heading, when it has one."""
+    return f"{chunk.heading}\n{text}" if with_heading and chunk.heading else text
 
 
 def bm25_text(chunk: Chunk) -> str:
