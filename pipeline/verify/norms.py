@@ -114,12 +114,14 @@ _POINTER = re.compile(
 
 
 #: words a finished sentence does not end on: a sentence that does was cut off ("… dengan cara
-#: mengubah pengaturan Hukuman Disiplin berat menjadi [4].")
+#: mengubah pengaturan Hukuman Disiplin berat menjadi [4].", "… terhadap PNS yang tidak masuk
+#: kerja, berdasarkan [6].")
 _DANGLING = frozenset(
     """yang dan atau serta dengan untuk menjadi akan adalah ialah merupakan bahwa di ke dari
     oleh pada karena sebagai dalam bagi tentang agar supaya sehingga namun tetapi yaitu yakni
     berupa seperti terhadap kepada antara para setiap mengenai sejak apabila jika bila
-    maupun the a an and or than""".split()  # noqa: SIM905
+    maupun berdasarkan menurut melalui tanpa demi hingga
+    the a an and or than of to for with by from based according""".split()  # noqa: SIM905
 )
 _CUT_OFF = re.compile(r"(?:[,;:]|\b(?P<word>[^\W\d_]+))[\s.]*$", re.UNICODE)
 

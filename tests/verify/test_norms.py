@@ -270,6 +270,12 @@ def test_tidak_diperkenankan_is_a_prohibition() -> None:
         ),
         ("The commission reports to the President and [2].", True),
         (
+            "Opsi pertama adalah melaksanakan penegakan disiplin terhadap PNS yang tidak masuk "
+            "kerja, berdasarkan [3].",
+            True,
+        ),
+        ("The option is to enforce the sanctions according to [3].", True),
+        (
             "PNS dijatuhi teguran lisan jika tidak masuk kerja 3 hari kerja dalam 1 tahun [1].",
             False,
         ),
