@@ -327,7 +327,7 @@ class DraftSettings(Section):
     )
     k: int = Field(8, description="Evidence chunks per section (a template section may override).")
     shared_passages: int = Field(
-        8,
+        12,
         description='Passages a brief with shared evidence (evidence = "shared" templates) '
         "numbers and shows to every section: the union of the sections' retrievals, those "
         "with normative facts first.",

@@ -34,7 +34,7 @@ from pipeline.draft.section import (
 )
 from pipeline.draft.shared import SharedEvidence, gather, write_facts_section
 from pipeline.draft.templates import LENGTHS, SectionSpec, Template, load_template, with_length
-from pipeline.draft.written import answer_sentence, preamble_sentence
+from pipeline.draft.written import answer_sentence, preamble_sentences
 from pipeline.embed import MemoEmbedder
 from pipeline.errors import ConfigError
 from pipeline.llm import ChatModel, as_chat_model
@@ -350,31 +350,34 @@ def _run_shared_section(
         if run.audience:
             who = "Pembaca" if run.tpl.lang == "id" else "Audience"
             spec = replace(spec, instruction=f"{spec.instruction} {who}: {run.audience}.".strip())
-        lead = _lead_sentence(run, spec)
-        if lead:  # on screen at once, before the model's sentences
+        leads = _lead_sentences(run, spec)
+        for lead in leads:  # on screen at once, before the model's sentences
             emit(DraftEvent("token", spec.key, spec.heading, lead + " "))
-        section = _model_section(run, spec, emit, settings, retry=lead is None)
-        if lead and lead not in section.sentences:
-            section.sentences.insert(0, lead)
-            section.attributed = {i + 1 for i in section.attributed}
+        section = _model_section(run, spec, emit, settings, retry=not leads)
+        leads = [lead for lead in leads if lead not in section.sentences]
+        if leads:
+            section.sentences[:0] = leads
+            section.attributed = {i + len(leads) for i in section.attributed}
             section.note = None
-            section.audit["lead"] = lead
+            section.audit["leads"] = leads
     run.drafted[spec.key] = section
     emit(DraftEvent("section_done", spec.key, spec.heading, f"{len(section.sentences)}"))
     return section
 
 
-def _lead_sentence(run: DraftRun, spec: SectionSpec) -> str | None:
-    """The sentence the facts write before the model's (``lead`` of the section; a summary
-    opens with the rule the topic turns on, for a question its direct answer)."""
+def _lead_sentences(run: DraftRun, spec: SectionSpec) -> list[str]:
+    """The sentences the facts write before the model's (``lead`` of the section; a summary
+    opens with the rule the topic turns on, for a question its direct answer; Latar Belakang
+    with the considerations of the main regulation's Menimbang)."""
     shared = run.shared
     assert shared is not None
     lead = spec.lead or ("rule" if spec.kind == "summary" else None)
     if lead == "rule":
-        return answer_sentence(run.topic, shared.sheet.provisions, shared.numbers, run.tpl.lang)
+        rule = answer_sentence(run.topic, shared.sheet.provisions, shared.numbers, run.tpl.lang)
+        return [rule] if rule else []
     if lead == "preamble":
-        return preamble_sentence(shared.items, shared.numbers, run.topic, run.tpl.lang)
-    return None
+        return preamble_sentences(shared.items, shared.numbers, run.topic, run.tpl.lang)
+    return []
 
 
 def _model_section(

@@ -19,8 +19,8 @@ def bare(sentence: str) -> str:
 
 
 def by_model(section) -> list[str]:
-    """A drafted section's sentences without the lead sentence the facts wrote."""
-    return [s for s in section.sentences if s != section.audit.get("lead")]
+    """A drafted section's sentences without the lead sentences the facts wrote."""
+    return [s for s in section.sentences if s not in section.audit.get("leads", [])]
 
 
 def sections_of(result) -> dict[str, list]:

@@ -42,6 +42,26 @@ def test_the_provision_on_the_topics_own_words_comes_first() -> None:
     assert ranked[0] is PROBATION
 
 
+def test_an_english_topic_takes_the_provisions_of_the_passages_retrieved_first() -> None:
+    """An English topic shares no word with an Indonesian Pasal: the retrieval rank of the
+    passage decides, not the kind of provision (the sanctions of the passages retrieved last
+    came first before)."""
+    topic = "How many days of unexcused absence lead to a demotion of a civil servant?"
+    ranked = pick_provisions([ABSENCE, SUPERVISOR, PROBATION], topic, 3)
+    assert ranked == [ABSENCE, SUPERVISOR, PROBATION]
+    assert pick_provisions([PROBATION, ABSENCE, SUPERVISOR], topic, 1) == [PROBATION]
+    # the topic's own words still outweigh the rank: the probation rule, retrieved last
+    indonesian = "calon PNS mengundurkan diri pada masa percobaan"
+    assert pick_provisions([ABSENCE, SUPERVISOR, PROBATION], indonesian, 1) == [PROBATION]
+
+
+def test_a_provision_of_a_regulation_revoked_in_part_comes_after_those_in_force() -> None:
+    topic = "Disiplin pegawai negeri sipil dan sanksi bagi yang tidak masuk kerja"
+    old = ABSENCE.model_copy(update={"ref": "d", "status": "partially_revoked"})
+    assert pick_provisions([old, SUPERVISOR, PROBATION], topic, 3)[-1] is old
+    assert pick_provisions([old], topic, 3) == [old]  # still quoted when nothing else is
+
+
 def test_a_listed_provision_reads_without_its_list_number() -> None:
     (sentence,) = key_provisions([ABSENCE], {"c": 4}, "id")
     assert sentence.startswith("Menurut PP 94/2021 Pasal 11 ayat (2), penurunan jabatan setingkat")
@@ -54,9 +74,9 @@ def test_a_listed_provision_reads_without_its_list_number() -> None:
     assert "ayat (2), 10 hari kerja" in key_provisions([kept], {"c": 1}, "id")[0]
 
 
-def test_the_preamble_gives_the_consideration_closest_to_the_topic() -> None:
+def test_the_preamble_gives_the_considerations_closest_to_the_topic() -> None:
     from pipeline.draft.evidence import EvidenceItem
-    from pipeline.draft.written import preamble_sentence
+    from pipeline.draft.written import preamble_sentences
 
     item = EvidenceItem(
         kind="chunk",
@@ -70,17 +90,23 @@ def test_the_preamble_gives_the_consideration_closest_to_the_topic() -> None:
             "kebutuhan manajemen ASN sehingga perlu diganti;"
         ),
     )
-    sentence = preamble_sentence([item], {"m": 3}, "PP 53/2010 diganti", "id")
-    assert sentence == (
+    # the closest consideration alone: the other shares no word with the topic
+    assert preamble_sentences([item], {"m": 3}, "PP 53/2010 diganti", "id") == [
         "Menurut konsiderans PP 94/2021, Peraturan Pemerintah Nomor 53 Tahun 2010 tentang "
         "Disiplin Pegawai Negeri Sipil sudah tidak sesuai dengan perkembangan hukum dan "
         "kebutuhan manajemen ASN sehingga perlu diganti [3]."
-    )
-    first = preamble_sentence([item], {"m": 3}, "tata tertib PNS", "en")
-    assert first is not None and first.startswith(
-        "The preamble of PP 94/2021 states that untuk menjamin tata tertib"
-    )
-    assert preamble_sentence([item], {}, "disiplin", "id") is None  # not among the facts
+    ]
+    # both share a topic word: the closest first, the other introduced as the same preamble's
+    both = preamble_sentences([item], {"m": 3}, "disiplin diganti", "id")
+    assert [s.split(",")[0] for s in both] == [
+        "Menurut konsiderans PP 94/2021",
+        "Konsiderans itu juga menyebut bahwa untuk menjamin tata tertib dan kelancaran tugas",
+    ]
+    assert both[0].startswith("Menurut konsiderans PP 94/2021, Peraturan Pemerintah Nomor 53")
+    assert len(preamble_sentences([item], {"m": 3}, "disiplin diganti", "id", n=1)) == 1
+    first = preamble_sentences([item], {"m": 3}, "tata tertib PNS", "en")
+    assert first[0].startswith("The preamble of PP 94/2021 states that untuk menjamin tata tertib")
+    assert preamble_sentences([item], {}, "disiplin", "id") == []  # not among the facts
 
 
 def test_an_option_left_alone_is_numbered_first() -> None:
