@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
+from pipeline.draft.written import FALLBACKS
 from pipeline.errors import TemplateError
 from pipeline.settings import Settings, load_settings
 
@@ -64,6 +65,10 @@ class SectionSpec:
     #: provision the topic turns on; for a question its answer) or ``"preamble"`` (why the
     #: main regulation was made, from its Menimbang); a summary section defaults to ``"rule"``
     lead: str | None = None
+    #: shared evidence: what the facts write when the model leaves the section empty, a key of
+    #: :data:`pipeline.draft.written.FALLBACKS` (``"analysis"``, ``"options"``,
+    #: ``"recommendation"``, ``"background"``); none: the section stays empty, with a note
+    fallback: str | None = None
 
 
 #: the lead sentences a section may open with (see :attr:`SectionSpec.lead`)
@@ -184,6 +189,8 @@ def read_template(path: Path) -> Template:
                 raise ValueError(f"starts of {raw.get('key')} must be a list of strings")
             if raw.get("lead") not in (None, *LEADS):
                 raise ValueError(f"lead of {raw.get('key')} must be one of {LEADS}")
+            if raw.get("fallback") not in (None, *FALLBACKS):
+                raise ValueError(f"fallback of {raw.get('key')} must be one of {tuple(FALLBACKS)}")
             spec = SectionSpec(**{**raw, "kind": kind, "starts": tuple(starts)})
             _check_placeholders(spec.query, ("topic",), f"query of {spec.key}")
             sections.append(spec)
@@ -191,6 +198,8 @@ def read_template(path: Path) -> Template:
             raise ValueError("a template needs at least one [[sections]] entry")
         if evidence != "shared" and any(s.kind in ("provisions", "data") for s in sections):
             raise ValueError('provisions and data sections need evidence = "shared"')
+        if evidence != "shared" and any(s.fallback for s in sections):
+            raise ValueError('a fallback is written from the fact sheet: evidence = "shared"')
         keys = [s.key for s in sections]
         if len(set(keys)) != len(keys):
             raise ValueError("section keys must be unique")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from pipeline.draft.evidence import EvidenceItem
 from pipeline.stats.known import RANK_ONE, is_percent, level_name
@@ -20,6 +20,7 @@ from pipeline.types import FigureFact, ProvisionFact
 __all__ = [
     "answer_sentence",
     "data_sentences",
+    "fallback_sentences",
     "is_question",
     "key_provisions",
     "pick_provisions",
@@ -38,6 +39,13 @@ _QUESTION = re.compile(
 _RANK_PRIOR = 4.0
 _KIND_WEIGHT = {"sanction": 3, "obligation": 2, "prohibition": 2, "rule": 1, "permission": 1}
 _MAX_WORDS = 60
+#: a provision sentence that is not whole on its own: a list's head ("… yaitu:", "… meliputi:")
+#: or the tail of an item ("dan b. telah memiliki …")
+_FRAGMENT = re.compile(
+    r"^\W*(?:dan|atau|serta|and|or)\b|(?::|\b(?:yaitu|meliputi|antara lain|sebagai berikut|"
+    r"berikut|untuk|terdiri atas|adalah))\W*$",
+    re.IGNORECASE,
+)
 
 
 def is_question(topic: str) -> bool:
@@ -55,14 +63,20 @@ def pick_provisions(
     passage (``facts`` come in evidence order; it decides when the topic is in English); then by
     force (a sanction, an obligation or a prohibition before a permission), then by evidence
     order. A provision of a regulation revoked in part (which the verifier marks weak) comes
-    after all others; one of an amended regulation is not moved (most of its Pasal stand)."""
+    after all others; one of an amended regulation is not moved (most of its Pasal stand). A
+    sentence that is not whole on its own (a list's head, an item's tail) is left out."""
     analyzer = analyzer or Analyzer(stem=True, stop="function")
     wanted = list(dict.fromkeys(analyzer(topic)))
     pairs = set(itertools.pairwise(wanted))
     candidates = []
     seen: set[str] = set()
     for i, fact in enumerate(facts):
-        if fact.status == "revoked" or len(fact.text.split()) > _MAX_WORDS or fact.text in seen:
+        if (
+            fact.status == "revoked"
+            or len(fact.text.split()) > _MAX_WORDS
+            or fact.text in seen
+            or _FRAGMENT.search(fact.text)
+        ):
             continue
         seen.add(fact.text)
         candidates.append((i, fact, analyzer(fact.text)))
@@ -218,3 +232,157 @@ def data_sentences(figure: FigureFact, n: int, lang: str) -> list[str]:
     if figure.national:
         out.append(phrases["national"].format(**fields))
     return [_cite(s, n) for s in out]
+
+
+#: the sentences the facts write for a model section the model left empty (``fallback`` of
+#: the section), per language and role; ``{text}`` is the provision in its own words
+_FALLBACK_PHRASES = {
+    "id": {
+        "sanction": "Kepatuhan ditegakkan dengan sanksi: menurut {citation}, {text}",
+        "deadline": "Dalam pelaksanaannya, batas waktu atau jumlah diatur {citation}: {text}",
+        "actor": "Pelaksanaannya bertumpu pada {actor}: menurut {citation}, {text}",
+        "duty": "Dalam pelaksanaannya, menurut {citation}, {text}",
+        "figure": "Angka statistik memperlihatkan bahwa {text}",
+        "background": "Persoalan ini diatur dalam {citation}: {text}",
+        "enforce": "Opsi pertama adalah menegakkan secara konsisten {citation} yang sudah berlaku, "
+        "yang menetapkan bahwa {text}",
+        "strengthen": "Opsi kedua adalah memperkuat pembinaan dan pengawasan oleh {actor} "
+        "berdasarkan {citation}, yang menetapkan bahwa {text}",
+        "guide": "Opsi kedua adalah menyusun pedoman pelaksanaan {citation}, yang menetapkan "
+        "bahwa {text}",
+        "motive": "Kedua opsi itu didorong oleh angka: {text}",
+        "pick": "Kami merekomendasikan penegakan {citation} yang sudah berlaku, karena ketentuan "
+        "itu menetapkan bahwa {text}",
+        "step": "Langkah pertamanya bertumpu pada {actor}: menurut {citation}, {text}",
+    },
+    "en": {
+        "sanction": "Compliance is enforced by sanctions: under {citation}, {text}",
+        "deadline": "In practice, the time limit or amount is set by {citation}: {text}",
+        "actor": "Implementation rests on {actor}: under {citation}, {text}",
+        "duty": "In practice, under {citation}, {text}",
+        "figure": "The statistics show that {text}",
+        "background": "The matter is governed by {citation}: {text}",
+        "enforce": "The first option is to enforce {citation}, which is in force, consistently; "
+        "it provides that {text}",
+        "strengthen": "The second option is to strengthen guidance and supervision by {actor} "
+        "under {citation}, which provides that {text}",
+        "guide": "The second option is to issue implementing guidelines for {citation}, which "
+        "provides that {text}",
+        "motive": "Both options are driven by the figures: {text}",
+        "pick": "We recommend enforcing {citation}, which is in force, because it provides "
+        "that {text}",
+        "step": "The first step rests on {actor}: under {citation}, {text}",
+    },
+}
+#: the roles that may rest on a provision another section states already
+_RESTATED = ("enforce", "strengthen", "guide", "pick")
+#: the roles each fallback fills, in order (a role no fact fits is passed over)
+FALLBACKS = {
+    "background": ("background",),
+    "analysis": ("sanction", "deadline", "actor", "duty", "figure"),
+    "options": ("enforce", "second", "motive"),
+    "recommendation": ("pick", "step"),
+}
+
+
+def _fits(role: str, fact: ProvisionFact) -> bool:
+    acts = bool(fact.actor and fact.who and fact.actor.lower() in fact.who.lower())
+    return {
+        "sanction": fact.kind == "sanction",
+        "deadline": bool(fact.limit) and fact.kind != "sanction",
+        "actor": acts,
+        "strengthen": acts,
+        "step": acts,
+        "duty": fact.kind in ("obligation", "prohibition"),
+        "enforce": fact.kind in ("obligation", "prohibition", "sanction"),
+        "pick": fact.kind in ("obligation", "prohibition", "sanction"),
+        "guide": fact.kind in ("obligation", "prohibition"),
+        "background": True,
+    }.get(role, False)
+
+
+def fallback_sentences(
+    kind: str,
+    facts: Sequence[ProvisionFact],
+    figures: Sequence[FigureFact],
+    numbers: Mapping[str, int],
+    topic: str,
+    lang: str,
+    *,
+    quoted: Sequence[str] = (),
+    follow: Sequence[str] = (),
+    most: int = 3,
+    supported: Callable[[Sequence[str]], Sequence[bool]] | None = None,
+    tries: int = 3,
+) -> list[str]:
+    """Up to ``most`` cited sentences for a model section the model left empty, from the fact
+    sheet: ``kind`` is a key of :data:`FALLBACKS` (``analysis``: the sanction, the deadline,
+    who acts, the duty and the figure; ``options``: enforcing the provision in force, then
+    supervision by the authority it names or guidelines for it, and the figure that drives
+    them; ``recommendation``: enforcing it, and who takes the first step; ``background``: the
+    provision the topic turns on).
+
+    Each role takes the best-ranked provision for the topic (:func:`pick_provisions`) that fits
+    it and that no sentence of ``quoted`` states yet, never one another role took; only the
+    options and the recommendation may rest on a provision stated already, the one
+    ``follow`` (the options, for a recommendation) states first. With ``supported`` (the verifier, on a batch of sentences) the first of its ``tries`` best
+    candidates the verifier supports; a role nothing fits is passed over."""
+    ranked = [f for f in pick_provisions(facts, topic, len(facts)) if f.ref in numbers]
+    said, followed = " ".join(quoted), " ".join(follow)
+    fresh = [f for f in ranked if _lead(f.text).rstrip(" .;:") not in said]
+    stated = [f for f in ranked if _lead(f.text).rstrip(" .;:") in followed]
+    out: list[str] = []
+    for pool in (fresh, ranked):  # when every provision is stated already: restate them
+        candidates = _candidates(kind, pool, ranked, stated, figures, numbers, lang, tries)
+        ok = supported([c[2] for c in candidates]) if supported and candidates else None
+        taken: set[str] = set()
+        done: set[str] = set()
+        out = []
+        for i, (role, fact_text, sentence) in enumerate(candidates):
+            if len(out) >= most:
+                break
+            if role in done or (fact_text is not None and fact_text in taken):
+                continue
+            if ok is not None and not ok[i]:
+                continue
+            done.add(role)
+            if fact_text is not None:
+                taken.add(fact_text)
+            out.append(sentence)
+        if taken:
+            break
+    return out
+
+
+def _candidates(
+    kind: str,
+    fresh: Sequence[ProvisionFact],
+    ranked: Sequence[ProvisionFact],
+    stated: Sequence[ProvisionFact],
+    figures: Sequence[FigureFact],
+    numbers: Mapping[str, int],
+    lang: str,
+    tries: int,
+) -> list[tuple[str, str | None, str]]:
+    """(role, the provision's text or None for a figure, sentence) for every candidate of a
+    fallback, in order of preference."""
+    phrases = _FALLBACK_PHRASES[lang]
+    candidates: list[tuple[str, str | None, str]] = []
+    for role in FALLBACKS[kind]:
+        if role in ("figure", "motive"):
+            if figures and figures[0].ref in numbers:
+                n = numbers[figures[0].ref]
+                value = data_sentences(figures[0], n, lang)[0]
+                text = _lead(value[: value.rfind(" [")])
+                candidates.append((role, None, _cite(phrases[role].format(text=text), n)))
+            continue
+        for each in ("strengthen", "guide") if role == "second" else (role,):
+            pool = fresh  # a provision the brief states already is not stated again …
+            if each in _RESTATED:  # … except one an option or a recommendation rests on
+                pool = [*stated, *fresh, *(f for f in ranked if f not in fresh and f not in stated)]
+            for fact in [f for f in pool if _fits(each, f)][:tries]:
+                line = phrases[each].format(
+                    citation=fact.citation, actor=fact.actor, text=_lead(fact.text)
+                )
+                candidates.append((role, fact.text, _cite(line, numbers[fact.ref])))
+    return candidates

@@ -138,7 +138,8 @@ _MENTION_PASAL_RE = re.compile(
     re.IGNORECASE,
 )
 _MENTION_LOCATOR_RE = re.compile(
-    r"\b(?:ayat\s*\(\s*\d+[a-z]?\s*\)|huruf\s+[a-z]\b|angka\s+\d+|Bab\s+[IVXLC]+\b|"
+    r"\b(?:ayat\s*\(\s*\d+[a-z]?\s*\)(?:\s*[–-]\s*\(\s*\d+[a-z]?\s*\))?|huruf\s+[a-z]\b|"
+    r"angka\s+\d+|Bab\s+[IVXLC]+\b|"
     r"ke-?\s?\d+|nomor\s+\d+\b)",
     re.IGNORECASE,
 )

@@ -3,9 +3,13 @@ write alone, the direct answer to a question, and check-and-retry without a gram
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 import pytest
 
 from pipeline.draft import draft_brief
+from pipeline.draft.templates import load_template
 from pipeline.index import Index
 from pipeline.testing import ScriptedChatModel
 from pipeline.text.markers import MARKER_RE, extract_markers
@@ -90,8 +94,9 @@ def test_a_sentence_without_a_valid_marker_never_reaches_the_brief(sample_index:
     assert [bare(s) for s in by_model(first)] == [bare(good)]  # Pilar may re-cite it
     for key in ("analisis", "opsi", "rekomendasi"):
         section = result.run.drafted[key]
-        assert section.sentences == []  # both answers broke the rule: nothing kept
-        assert section.audit["rejected_sentences"]
+        assert section.audit["rejected_sentences"]  # both answers broke the rule: none kept …
+        assert not any("Apakah" in s or "[99]" in s for s in section.sentences)
+        assert section.audit["written_by"].startswith("fact sheet")  # … the facts wrote it
     for section in result.brief.sections:
         for sentence in section.sentences:
             assert extract_markers(sentence.text), sentence.text
@@ -162,7 +167,7 @@ def test_a_model_sentence_its_facts_do_not_support_is_left_out_and_the_section_a
 ) -> None:
     """Verified drafting: the sentence with a changed figure never reaches the brief (it is in
     the audit record and counted at the top), and a section left with none is asked once
-    more."""
+    more — when it has no fallback; with one, the facts write it."""
     wrong = "PNS yang tidak masuk kerja selama 9 hari kerja dijatuhi teguran lisan [1]."
     model = ScriptedChatModel(
         default_reply="PNS wajib masuk kerja dan menaati ketentuan jam kerja [1]."
@@ -173,9 +178,12 @@ def test_a_model_sentence_its_facts_do_not_support_is_left_out_and_the_section_a
     n_tier = next(n for n, item in enumerate(shared.items, 1) if "teguran lisan" in item.text)
     wrong = wrong.replace("[1]", f"[{n_tier}]")
     right = f"PNS wajib masuk kerja dan menaati ketentuan jam kerja [{n_rule}]."
-    # latar belakang, then analisis (no lead sentence from the facts) twice, then the rest
+    # latar belakang, then analisis (no lead sentence from the facts, and here no fallback)
+    # twice, then the rest
+    tpl = load_template("brief", "id", sample_index_e5.settings)
+    tpl = replace(tpl, sections=tuple(replace(s, fallback=None) for s in tpl.sections))
     model = ScriptedChatModel([right, wrong, right] + [right] * 8)
-    result = draft_brief(TOPIC, sample_index_e5, model=model, run_dir=False)
+    result = draft_brief(TOPIC, sample_index_e5, model=model, run_dir=False, template=tpl)
     analysis = result.run.drafted["analisis"]
     assert [bare(s) for s in by_model(analysis)] == [bare(right)]
     assert [x["sentence"] for x in analysis.audit["left_out"]] == [wrong]
@@ -186,6 +194,12 @@ def test_a_model_sentence_its_facts_do_not_support_is_left_out_and_the_section_a
     assert not any("9 hari kerja" in t for t in texts)
     assert result.brief.summary.left_out == 1
     assert any("tidak dimuat" in p for p in result.brief.summary.problems)
+    # with the built-in template's fallback the facts write it instead of a second answer
+    model = ScriptedChatModel([right, wrong, right] + [right] * 8)
+    result = draft_brief(TOPIC, sample_index_e5, model=model, run_dir=False)
+    analysis = result.run.drafted["analisis"]
+    assert "second_answer" not in analysis.audit
+    assert analysis.audit["written_by"].startswith("fact sheet")
 
     # with "all", the same answer keeps the sentence, flagged
     every = sample_index_e5.settings.model_copy(deep=True)
@@ -208,3 +222,45 @@ def test_latar_belakang_opens_with_why_the_regulation_was_made(sample_index_e5: 
     assert background[0].verdict.verdict == "supported", background[0].verdict.codes
     n = extract_markers(background[0].text)[0]
     assert result.brief.references[n - 1].citation == "PP 94/2021 Menimbang"
+
+
+def test_a_section_the_model_leaves_empty_is_written_from_the_facts(
+    sample_index_e5: Index,
+) -> None:
+    """A model that writes nothing usable: Analisis, Opsi Kebijakan and Rekomendasi are still
+    written — from the fact sheet, every sentence cited and supported by the verifier, two
+    distinct options each resting on a provision, and a recommendation that takes the first
+    option."""
+    result = draft_brief(
+        TOPIC, sample_index_e5, model=ScriptedChatModel(default_reply=""), run_dir=False
+    )
+    sections = sections_of(result)
+    for key in ("analisis", "opsi", "rekomendasi"):
+        assert sections[key], key
+        assert result.run.drafted[key].audit["written_by"].startswith("fact sheet")
+        for sentence in sections[key]:
+            assert extract_markers(sentence.text), sentence.text
+            assert sentence.verdict.verdict == "supported", (sentence.text, sentence.verdict.codes)
+    options = [s.text for s in sections["opsi"]]
+    assert options[0].startswith("Opsi pertama adalah menegakkan")
+    assert options[1].startswith("Opsi kedua adalah")
+    first = re.search(r"menegakkan secara konsisten (.+?) yang sudah berlaku", options[0])[1]
+    assert first not in options[1]
+    assert re.search(r"penegakan (.+?) yang sudah berlaku", sections["rekomendasi"][0].text)[1] == (
+        first
+    )
+    assert sections["analisis"][0].text.startswith("Kepatuhan ditegakkan dengan sanksi: ")
+
+    # a template without fallback keeps the section empty, with its note
+    plain = sample_index_e5.settings.model_copy(deep=True)
+    tpl = load_template("brief", "id", plain)
+    tpl = replace(tpl, sections=tuple(replace(s, fallback=None) for s in tpl.sections))
+    result = draft_brief(
+        TOPIC,
+        sample_index_e5,
+        model=ScriptedChatModel(default_reply=""),
+        template=tpl,
+        run_dir=False,
+    )
+    empty = next(s for s in result.brief.sections if s.key == "rekomendasi")
+    assert not empty.sentences and empty.note

@@ -3,7 +3,8 @@ provision reads once its list number is gone."""
 
 from __future__ import annotations
 
-from pipeline.draft.written import key_provisions, pick_provisions
+from pipeline.draft.written import fallback_sentences, key_provisions, pick_provisions
+from pipeline.text.markers import extract_markers
 from pipeline.types import ProvisionFact
 
 
@@ -118,3 +119,74 @@ def test_an_option_left_alone_is_numbered_first() -> None:
     ]
     both = ["Opsi pertama adalah A [1].", "Opsi kedua adalah B [2].", "Lalu C [3]."]
     assert renumber_openers(both, starts) == both
+
+
+DEADLINE = _fact(
+    "d",
+    "PP 94/2021 Pasal 26 ayat (3)",
+    "Pemanggilan kedua dilakukan paling lambat 7 hari kerja setelah pemanggilan pertama.",
+    kind="rule",
+    limit="paling lambat 7 hari kerja",
+)
+DUTY = _fact(
+    "e",
+    "PP 94/2021 Pasal 3",
+    "Setiap PNS wajib masuk kerja dan menaati ketentuan jam kerja.",
+    kind="obligation",
+)
+NUMBERS = {"a": 1, "b": 2, "c": 3, "d": 4, "e": 5}
+TOPIC = "Disiplin pegawai negeri sipil dan sanksi bagi yang tidak masuk kerja"
+
+
+def test_a_fallback_analysis_states_what_the_brief_does_not_quote_yet() -> None:
+    """The sanction role takes the best sanction no other section quotes; each role its own
+    provision; once every provision is quoted the section restates them rather than stay
+    empty."""
+    facts = [SUPERVISOR, PROBATION, ABSENCE, DEADLINE, DUTY]
+    quoted = key_provisions([SUPERVISOR], NUMBERS, "id")
+    out = fallback_sentences("analysis", facts, [], NUMBERS, TOPIC, "id", quoted=quoted, most=4)
+    assert out[0].startswith("Kepatuhan ditegakkan dengan sanksi: menurut PP 11/2017 Pasal 35, ")
+    assert out[1].startswith(
+        "Dalam pelaksanaannya, batas waktu atau jumlah diatur PP 94/2021 Pasal 26"
+    )
+    assert (
+        out[2] == "Dalam pelaksanaannya, menurut PP 94/2021 Pasal 3, setiap PNS wajib masuk "
+        "kerja dan menaati ketentuan jam kerja [5]."
+    )
+    assert not any("Pasal 28" in s for s in out)
+    everything = key_provisions(facts, NUMBERS, "id")
+    again = fallback_sentences("analysis", facts, [], NUMBERS, TOPIC, "id", quoted=everything)
+    assert again and all(extract_markers(s) for s in again)
+
+
+def test_fallback_options_are_two_and_the_recommendation_takes_the_first() -> None:
+    facts = [SUPERVISOR, PROBATION, ABSENCE, DEADLINE, DUTY]
+    options = fallback_sentences("options", facts, [], NUMBERS, TOPIC, "id")
+    assert options[0].startswith("Opsi pertama adalah menegakkan secara konsisten PP 94/2021 ")
+    assert options[1].startswith("Opsi kedua adalah menyusun pedoman pelaksanaan ")
+    assert options[0].split(" yang sudah")[0][-12:] not in options[1]
+    pick = fallback_sentences("recommendation", facts, [], NUMBERS, TOPIC, "id", follow=options)
+    enforced = options[0].split("konsisten ")[1].split(" yang sudah")[0]
+    assert pick[0].startswith(f"Kami merekomendasikan penegakan {enforced} yang sudah berlaku")
+    english = fallback_sentences("options", facts, [], NUMBERS, "civil servant absence", "en")
+    assert english[0].startswith("The first option is to enforce PP ")
+
+
+def test_a_fallback_sentence_the_verifier_rejects_gives_way_to_the_next() -> None:
+    facts = [SUPERVISOR, PROBATION, ABSENCE, DEADLINE, DUTY]
+    seen: list[str] = []
+
+    def supported(sentences):
+        seen.extend(sentences)
+        return ["Pasal 35" not in s for s in sentences]
+
+    out = fallback_sentences("analysis", facts, [], NUMBERS, TOPIC, "id", supported=supported)
+    assert any("Pasal 35" in s for s in seen)  # a candidate …
+    assert not any("Pasal 35" in s for s in out)  # … rejected
+    assert out[0].startswith("Kepatuhan ditegakkan dengan sanksi: menurut PP 94/2021 Pasal 28")
+
+
+def test_a_list_head_or_an_items_tail_is_not_quoted_as_a_provision() -> None:
+    head = _fact("f", "UU 14/2008 Pasal 17", "Informasi yang dikecualikan adalah sebagai berikut:")
+    tail = _fact("g", "PP 96/2012 Pasal 50", "dan b. telah memiliki Standar Pelayanan.", "rule")
+    assert pick_provisions([head, tail, DUTY], "informasi standar pelayanan PNS", 3) == [DUTY]
