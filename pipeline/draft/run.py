@@ -362,13 +362,23 @@ def _run_shared_section(
             section.attributed = {i + len(leads) for i in section.attributed}
             section.note = None
             section.audit["leads"] = leads
-        if not section.sentences and spec.fallback:
-            section.sentences = _fallback_sentences(run, spec)
-            for sentence in section.sentences:
+        least = min([int(n) for n in re.findall(r"\d+", spec.sentences)] or [1])
+        if spec.fallback and len(section.sentences) < least:
+            wrote = len(section.sentences)
+            run.drafted[spec.key] = section  # what the model wrote counts as quoted
+            extra = _fallback_sentences(run, spec, top_up=bool(wrote))
+            extra = extra if not wrote else extra[: least - wrote]
+            section.sentences += extra
+            for sentence in extra:
                 emit(DraftEvent("token", spec.key, spec.heading, sentence + " "))
-            if section.sentences:
+            if extra:
                 section.note = None
-                section.audit["written_by"] = "fact sheet (the model wrote nothing usable)"
+                section.audit["from_facts"] = extra
+                section.audit["written_by"] = (
+                    f"fact sheet: {len(extra)} sentence(s) after the model's {wrote}"
+                    if wrote
+                    else "fact sheet (the model wrote nothing usable)"
+                )
                 section.audit["sentences"] = list(section.sentences)
     run.drafted[spec.key] = section
     emit(DraftEvent("section_done", spec.key, spec.heading, f"{len(section.sentences)}"))
@@ -390,10 +400,10 @@ def _lead_sentences(run: DraftRun, spec: SectionSpec) -> list[str]:
     return []
 
 
-def _fallback_sentences(run: DraftRun, spec: SectionSpec) -> list[str]:
-    """What the facts write for a section the model left empty (``spec.fallback``), stating
-    first the provisions no section of the brief quotes yet, each sentence one the verifier
-    supports."""
+def _fallback_sentences(run: DraftRun, spec: SectionSpec, *, top_up: bool = False) -> list[str]:
+    """What the facts write for a section the model left empty or short (``spec.fallback``;
+    ``top_up``: after the model's sentences), stating first the provisions no section of the
+    brief quotes yet, each sentence one the verifier supports."""
     shared = run.shared
     assert shared is not None and spec.fallback is not None
     quoted = [s for drafted in run.drafted.values() for s in drafted.sentences]
@@ -419,6 +429,7 @@ def _fallback_sentences(run: DraftRun, spec: SectionSpec) -> list[str]:
         follow=follow,
         most=most,
         supported=supported,
+        top_up=top_up,
     )
 
 

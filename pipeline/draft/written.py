@@ -283,6 +283,15 @@ FALLBACKS = {
     "options": ("enforce", "second", "motive"),
     "recommendation": ("pick", "step"),
 }
+#: the roles that may follow what the model wrote, when it wrote fewer sentences than the
+#: section asks for (a second option after the model's first; who takes the first step after
+#: its recommendation)
+TOP_UP = {
+    "background": ("background",),
+    "analysis": FALLBACKS["analysis"],
+    "options": ("second", "motive"),
+    "recommendation": ("step",),
+}
 
 
 def _fits(role: str, fact: ProvisionFact) -> bool:
@@ -314,6 +323,7 @@ def fallback_sentences(
     most: int = 3,
     supported: Callable[[Sequence[str]], Sequence[bool]] | None = None,
     tries: int = 3,
+    top_up: bool = False,
 ) -> list[str]:
     """Up to ``most`` cited sentences for a model section the model left empty, from the fact
     sheet: ``kind`` is a key of :data:`FALLBACKS` (``analysis``: the sanction, the deadline,
@@ -325,15 +335,17 @@ def fallback_sentences(
     Each role takes the best-ranked provision for the topic (:func:`pick_provisions`) that fits
     it and that no sentence of ``quoted`` states yet, never one another role took; only the
     options and the recommendation may rest on a provision stated already, the one
-    ``follow`` (the options, for a recommendation) states first. With ``supported`` (the verifier, on a batch of sentences) the first of its ``tries`` best
-    candidates the verifier supports; a role nothing fits is passed over."""
+    ``follow`` (the options, for a recommendation) states first. With ``supported`` (the
+    verifier, on a batch of sentences) the first of its ``tries`` best candidates the verifier
+    supports; a role nothing fits is passed over. With ``top_up`` (the model wrote some of the
+    section) only the roles of :data:`TOP_UP`."""
     ranked = [f for f in pick_provisions(facts, topic, len(facts)) if f.ref in numbers]
-    said, followed = " ".join(quoted), " ".join(follow)
-    fresh = [f for f in ranked if _lead(f.text).rstrip(" .;:") not in said]
-    stated = [f for f in ranked if _lead(f.text).rstrip(" .;:") in followed]
+    fresh = [f for f in ranked if not _states(quoted, f.text)]
+    stated = [f for f in ranked if _states(follow, f.text)]
     out: list[str] = []
     for pool in (fresh, ranked):  # when every provision is stated already: restate them
-        candidates = _candidates(kind, pool, ranked, stated, figures, numbers, lang, tries)
+        roles = (TOP_UP if top_up else FALLBACKS)[kind]
+        candidates = _candidates(roles, pool, ranked, stated, figures, numbers, lang, tries)
         ok = supported([c[2] for c in candidates]) if supported and candidates else None
         taken: set[str] = set()
         done: set[str] = set()
@@ -354,8 +366,20 @@ def fallback_sentences(
     return out
 
 
+_WORDS = re.compile(r"[^\W\d_]{3,}")
+
+
+def _states(sentences: Sequence[str], text: str) -> bool:
+    """Whether one of ``sentences`` states the provision ``text``: holds 70 % of its words (a
+    quote, or the model's words for it)."""
+    words = {w.lower() for w in _WORDS.findall(text)}
+    return bool(words) and any(
+        len(words & {w.lower() for w in _WORDS.findall(s)}) >= 0.7 * len(words) for s in sentences
+    )
+
+
 def _candidates(
-    kind: str,
+    roles: Sequence[str],
     fresh: Sequence[ProvisionFact],
     ranked: Sequence[ProvisionFact],
     stated: Sequence[ProvisionFact],
@@ -368,7 +392,7 @@ def _candidates(
     fallback, in order of preference."""
     phrases = _FALLBACK_PHRASES[lang]
     candidates: list[tuple[str, str | None, str]] = []
-    for role in FALLBACKS[kind]:
+    for role in roles:
         if role in ("figure", "motive"):
             if figures and figures[0].ref in numbers:
                 n = numbers[figures[0].ref]

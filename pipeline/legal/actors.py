@@ -52,6 +52,7 @@ _ROLES: dict[str, str] = {
     r"transfer(?:s|red)?|deliver(?:s|ed)?",
     "appoint": r"diangkat|mengangkat|pengangkatan|appoint(?:s|ed)?",
     "dismiss": r"diberhentikan|memberhentikan|pemberhentian|dismiss(?:es|ed)?|remov(?:e|es|ed)",
+    "coordinate": r"berkoordinasi|koordinasi|coordinat(?:e|es|ed|ing|ion)",
 }
 _ROLE_RE = re.compile(
     "|".join(f"(?P<{name}>\\b(?:{pattern})\\b)" for name, pattern in _ROLES.items()),
@@ -75,7 +76,8 @@ _GROUPS: dict[str, frozenset[str]] = {
         }
     ),
     "lembaga_kearsipan": frozenset({"anri", "arsip_daerah"}),
-    "pengadilan": frozenset({"ptun", "mahkamah_agung", "mahkamah_konstitusi"}),
+    "pengadilan": frozenset({"ptun", "pengadilan_umum", "mahkamah_agung", "mahkamah_konstitusi"}),
+    "pemerintah_daerah": frozenset({"kepala_daerah", "gubernur", "bupati_walikota", "sekda"}),
 }
 
 
@@ -134,8 +136,15 @@ def actors() -> dict[str, Actor]:
 #: the preposition right before an actor: "oleh" / "by" make it the agent, "kepada" / "to" the
 #: one addressed
 _PREPOSITION = re.compile(
-    r"\b(?P<prep>oleh|by|kepada|to|dari|from)\s+(?:(?:the|a|an|para|seluruh)\s+)?"
+    r"\b(?P<prep>oleh|by|kepada|to|dari|from|dengan|with)\s+(?:(?:the|a|an|para|seluruh)\s+)?"
     r"(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
+#: a role noun right before its actor: "persetujuan PPK", "usulan Menteri", "the approval of
+#: the DPRD": the actor is the one who gives it
+_NOMINAL = re.compile(
+    r"\b(?:persetujuan|usulan|usul|laporan|penetapan|approval|consent|proposal|report)\s+"
+    r"(?:of\s+)?(?:(?:the|a|an)\s+)?$",
     re.IGNORECASE,
 )
 _AGENT = frozenset({"oleh", "by", "dari", "from"})
@@ -154,13 +163,20 @@ def _role_before(text: str, start: int) -> str | None:
         window = window[breaks[-1].end() :]
     if _DUTY_OF.search(window):
         return "accountable:of"
+    nominal = _NOMINAL.search(window)
+    if nominal:
+        role = _ROLE_RE.search(nominal[0])
+        return f"{role.lastgroup}:by" if role else None
     prep = _PREPOSITION.search(window)
     if not prep:
         return None
     found = list(_ROLE_RE.finditer(window[: prep.start()]))
     if not found:
         return None
-    side = "by" if prep["prep"].lower() in _AGENT else "to"
+    word = prep["prep"].lower()
+    side = "by" if word in _AGENT else "with" if word in ("dengan", "with") else "to"
+    if side == "with" and found[-1].lastgroup != "coordinate":
+        return None  # "diangkat dengan Keputusan Presiden": an instrument, not a partner
     return f"{found[-1].lastgroup}:{side}"
 
 

@@ -34,7 +34,15 @@ _QUESTION_START = re.compile(
     r"who|when|where|which|does|do|is|are|can|could|should|will|would)\b",
     re.IGNORECASE,
 )
-_TAG = re.compile(r"^\s*(?:<[^<>]{1,60}>|#{1,6}\s.*|[^.!?]{1,60}:)\s*$")
+_TAG = re.compile(r"^\s*(?:<[^<>]{1,60}>|#{1,6}\s.*|[^.!?]{1,60}:|(?:#[\w-]+[\s,;]*)+)\s*$")
+#: a heading and a phrase with no verb on either side: "Village officials: sanctions and
+#: dismissal", "Perlindungan konsumen dalam perdagangan daring: kewajiban informasi"
+_HEADED = re.compile(r"^\s*(?P<head>[^:.!?]{2,80}):\s*(?P<rest>[^:.!?]{2,100})[.!]?\s*$")
+_EN_VERB = re.compile(
+    r"\b[a-z]{3,}(?:ed|es)\b|\b(?:is|are|was|were|has|have|had|must|may|shall|can|will|be|been|"
+    r"being|does|do|did|should|would|could|might)\b",
+    re.IGNORECASE,
+)
 #: a label and a short phrase: "Rekomendasi: penguatan kapasitas PPID."
 _LABELLED = re.compile(
     r"^\s*(?:rekomendasi|temuan|kesimpulan|ringkasan|catatan|saran|latar\s+belakang|"
@@ -53,6 +61,11 @@ _EMPTY = re.compile(
     r"(?:di\w+kan|di\w+i|ditangani)\s+(?:\w+\s+){0,6}?secara\s+(?:komprehensif|menyeluruh|"
     r"berkelanjutan|terpadu|holistik|optimal|maksimal|sistematis|serius)\b|"
     r"\b(?:harus|perlu)\s+terus\s+di\w+(?:kan|i)?\b|"
+    r"\b(?:perlu|harus|sebaiknya)\s+(?:\w+\s+){0,2}?(?:dikaji|ditinjau|dievaluasi|dipelajari|"
+    r"dicermati|dipertimbangkan)\s+(?:\w+\s+){0,2}?(?:lebih\s+)?(?:lanjut|mendalam|kembali|"
+    r"ulang|seksama)\b|"
+    r"\b(?:should|must|needs?\s+to)\s+be\s+(?:further\s+)?(?:studied|reviewed|examined|"
+    r"assessed|explored|evaluated)\s+(?:further|more\s+closely|in\s+depth|more\s+deeply)\b|"
     r"\b(?:is|are|remains?)\s+(?:\w+\s+){0,2}?(?:very\s+|highly\s+|particularly\s+)?"
     r"(?:important|crucial|essential|vital|critical|key|fundamental)\b|"
     r"\bplays?\s+an?\s+(?:\w+\s+)?(?:important|key|crucial|vital|central|critical|strategic)"
@@ -154,6 +167,15 @@ def check_claim_content(text: str) -> list[Reason]:
         return [Reason(code="no_claim", message="a question, not a claim a passage can support")]
     if _TAG.match(stripped):
         return [Reason(code="no_claim", message="a heading or tag, not a sentence")]
+    headed = _HEADED.match(stripped)
+    if (
+        headed
+        and len(headed["head"].split()) <= 8
+        and len(headed["rest"].split()) <= 10
+        and not (_EN_VERB if sentence_language(stripped) == "en" else _ID_VERB).search(stripped)
+        and not _DIGIT.search(stripped)
+    ):
+        return [Reason(code="no_claim", message="a heading and a phrase, not a sentence")]
     labelled = _LABELLED.match(stripped)
     if labelled and not _ID_VERB.search(labelled["rest"]) and len(labelled["rest"].split()) <= 8:
         return [Reason(code="no_claim", message="a label and a phrase, not a sentence")]

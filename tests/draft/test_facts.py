@@ -103,3 +103,57 @@ def test_sanctions_listed_item_by_item_come_out_one_fact_each() -> None:
     assert facts[0].citation == "PP 94/2021 Pasal 9 ayat (1)"
     assert facts[1].limit == "secara kumulatif selama 4 sampai dengan 6 hari kerja dalam 1 tahun"
     assert facts[0].who == "PNS"
+
+
+SPESIFIK = (
+    "BAB III JENIS DATA PRIBADI Pasal 4 (l) Data Pribadi terdiri atas: a. Data Pribadi yang "
+    "bersifat spesifik; dan b. Data Pribadi yang bersifat umum. (2) Data Pribadi yang bersifat "
+    "spesifik sebagaimana dimaksud pada ayat (1) huruf a meliputi: a. data dan informasi "
+    "kesehatan; b. data biometrik; c. data genetika; d. catatan kejahatan; e. data anak; "
+    "f. data keuangan pribadi; dan/atau g. data lainnya sesuai dengan ketentuan peraturan "
+    "perundang-undangan."
+)
+
+
+def _chunk(text: str, citation: str = "UU 27/2022 Pasal 4") -> EvidenceItem:
+    return EvidenceItem(kind="chunk", id="c1", citation=citation, full_citation=citation, text=text)
+
+
+def test_a_list_comes_out_as_one_fact_with_its_items() -> None:
+    """A Pasal that lists ("… meliputi: a. …; b. …") gives a provision with its head and items,
+    so a question asking what the list holds has something to quote; the BAB heading before
+    the Pasal is not part of it."""
+    facts = provision_facts(_chunk(SPESIFIK))
+    texts = [f.text for f in facts]
+    assert (
+        "Data Pribadi terdiri atas: a. Data Pribadi yang bersifat spesifik; dan b. Data "
+        "Pribadi yang bersifat umum" in texts
+    )
+    special = next(f for f in facts if f.text.startswith("Data Pribadi yang bersifat spesifik"))
+    assert special.citation == "UU 27/2022 Pasal 4 ayat (2)"
+    assert "b. data biometrik; c. data genetika" in special.text
+    assert special.text.endswith(
+        "dan g. data lainnya sesuai dengan ketentuan peraturan perundang-undangan"
+    )
+
+
+def test_a_list_head_with_a_duty_keeps_its_force_and_loses_its_bare_head() -> None:
+    text = (
+        "(1) Badan Publik wajib menyediakan Informasi Publik setiap saat yang meliputi: a. daftar "
+        "seluruh Informasi Publik; b. hasil keputusan Badan Publik; dan c. seluruh kebijakan "
+        "yang ada. (2) Informasi Publik yang dinyatakan terbuka dapat diakses."
+    )
+    facts = provision_facts(_chunk(text, "UU 14/2008 Pasal 11"))
+    listed = [f for f in facts if "meliputi" in f.text]
+    assert len(listed) == 1 and listed[0].kind == "obligation"
+    assert listed[0].text.endswith(
+        "b. hasil keputusan Badan Publik; dan c. seluruh kebijakan yang ada"
+    )
+
+
+def test_a_list_ocr_put_out_of_order_is_not_a_fact() -> None:
+    text = (
+        "(3) Data Pribadi yang bersifat umum meliputi: a. nama lengkap; b. jenis kelamin; "
+        "d. agama; c. status perkawinan."
+    )
+    assert not any("meliputi" in f.text for f in provision_facts(_chunk(text)))

@@ -23,8 +23,9 @@ def bare(sentence: str) -> str:
 
 
 def by_model(section) -> list[str]:
-    """A drafted section's sentences without the lead sentences the facts wrote."""
-    return [s for s in section.sentences if s not in section.audit.get("leads", [])]
+    """A drafted section's sentences without those the facts wrote (leads, top-ups)."""
+    facts = [*section.audit.get("leads", []), *section.audit.get("from_facts", [])]
+    return [s for s in section.sentences if s not in facts]
 
 
 def sections_of(result) -> dict[str, list]:
@@ -264,3 +265,27 @@ def test_a_section_the_model_leaves_empty_is_written_from_the_facts(
     )
     empty = next(s for s in result.brief.sections if s.key == "rekomendasi")
     assert not empty.sentences and empty.note
+
+
+def test_a_section_the_model_writes_short_is_topped_up_from_the_facts(
+    sample_index_e5: Index,
+) -> None:
+    """The model writes one supported sentence where Analisis asks for 3 to 4: the facts add
+    the rest after it, each supported, none repeating it."""
+    model = ScriptedChatModel(default_reply="PNS wajib masuk kerja [1].")
+    result = draft_brief(TOPIC, sample_index_e5, model=model, run_dir=False)
+    n_rule = next(
+        n for n, item in enumerate(result.run.shared.items, 1) if "wajib masuk kerja" in item.text
+    )
+    right = f"PNS wajib masuk kerja dan menaati ketentuan jam kerja [{n_rule}]."
+    model = ScriptedChatModel(default_reply=right)
+    result = draft_brief(TOPIC, sample_index_e5, model=model, run_dir=False)
+    analysis = result.run.drafted["analisis"]
+    assert bare(analysis.sentences[0]) == bare(right)
+    assert len(analysis.sentences) >= 3
+    assert analysis.audit["written_by"] == (
+        f"fact sheet: {len(analysis.sentences) - 1} sentence(s) after the model's 1"
+    )
+    texts = [s for s in sections_of(result)["analisis"]]
+    assert all(s.verdict.verdict == "supported" for s in texts), [s.text for s in texts]
+    assert len({bare(s.text) for s in texts}) == len(texts)

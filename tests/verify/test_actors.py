@@ -21,6 +21,15 @@ TARIF = (
     "mendapatkan persetujuan Dewan Perwakilan Rakyat atau Dewan Perwakilan Rakyat Daerah."
 )
 STATISTIK = "(1) Statistik dasar diselenggarakan oleh Badan."
+JPT = (
+    "(2) JPT dapat diperpanjang berdasarkan pencapaian kinerja setelah mendapat persetujuan PPK "
+    "dan berkoordinasi dengan Komisi Aparatur Sipil Negara."
+)
+BENCANA = (
+    "(1) Pendanaan pelindungan dan penyelamatan arsip akibat bencana yang berskala nasional "
+    "menjadi tanggung jawab Pemerintah."
+)
+SENGKETA = "Sengketa kepegawaian diselesaikan melalui Peradilan Tata Usaha Negara."
 
 
 @pytest.mark.parametrize(
@@ -35,6 +44,27 @@ STATISTIK = "(1) Statistik dasar diselenggarakan oleh Badan."
             TARIF,
         ),
         ("Fees in a service standard need the approval of the Ministry of Finance [1].", TARIF),
+        # roles swapped between two actors the passage names: who approves, who is consulted
+        (
+            "Masa JPT dapat diperpanjang atas persetujuan Komisi Aparatur Sipil Negara setelah "
+            "berkoordinasi dengan PPK [1].",
+            JPT,
+        ),
+        (
+            "A JPT term may be extended with the approval of KASN after coordinating with the "
+            "PPK [1].",
+            JPT,
+        ),
+        (
+            "Biaya penyelamatan arsip akibat bencana nasional ditanggung oleh pemerintah daerah [1].",
+            BENCANA,
+        ),
+        (
+            "The cost of rescuing archives after a national disaster is borne by regional governments [1].",
+            BENCANA,
+        ),
+        ("Sengketa kepegawaian diselesaikan melalui pengadilan negeri [1].", SENGKETA),
+        ("Civil service disputes are settled by the general courts [1].", SENGKETA),
     ],
 )
 def test_a_changed_or_swapped_actor_is_unsupported(claim: str, passage: str) -> None:
@@ -57,6 +87,16 @@ def test_a_changed_or_swapped_actor_is_unsupported(claim: str, passage: str) -> 
         # "Badan" is how the statistics law names BPS after defining it
         ("Statistik dasar diselenggarakan oleh BPS [1].", STATISTIK),
         ("Basic statistics are produced by BPS [1].", STATISTIK),
+        (
+            "Masa JPT dapat diperpanjang atas persetujuan PPK setelah berkoordinasi dengan KASN [1].",
+            JPT,
+        ),
+        ("A JPT term may be extended with the PPK's approval, after consulting KASN [1].", JPT),
+        (
+            "Biaya penyelamatan arsip akibat bencana nasional ditanggung Pemerintah Pusat [1].",
+            BENCANA,
+        ),
+        ("Civil service disputes go to the administrative courts [1].", SENGKETA),
     ],
 )
 def test_the_passages_actor_in_its_role_is_not_flagged(claim: str, passage: str) -> None:

@@ -163,6 +163,11 @@ def test_list_lengths_counts_huruf_and_angka_runs() -> None:
         "Catatan untuk tim: sanksi bagi PNS perlu dibahas lebih lanjut [1].",
         "Tags: disiplin, ASN, sanksi [1].",
         "Civil service discipline remains one of the cornerstones of good governance [1].",
+        "Village officials: sanctions and dismissal [1]",
+        "Pendapatan bunga dan jasa giro pemerintah: catatan untuk bab pengelolaan kas [1]",
+        "#disiplin-pns #hukuman-disiplin [1]",
+        "Efektivitas hukuman disiplin bagi PNS perlu dikaji lebih mendalam ke depan [1].",
+        "The effect of disciplinary penalties should be studied further [1].",
         "Persoalan yang diatur adalah disiplin pegawai, yang penting bagi pemerintah karena "
         "melaksanakan Pasal 86 ayat (4) UU 5/2014 [1].",
     ],
@@ -178,6 +183,8 @@ def test_importance_labels_and_restated_topics_are_no_claim(claim: str) -> None:
         "A civil servant may report the matter to the superior official [1].",
         "PNS yang tidak masuk kerja 3 hari kerja dalam setahun dijatuhi teguran lisan, lihat "
         "juga Pasal 9 [1].",
+        "In short: civil servants absent for three working days get an oral reprimand [1].",
+        "Hukuman disiplin ringan: PNS yang tidak masuk kerja 3 hari dijatuhi teguran lisan [1].",
     ],
 )
 def test_the_words_of_a_claim_are_not_mistaken_for_an_empty_sentence(claim: str) -> None:
