@@ -32,9 +32,9 @@ from pipeline.draft.section import (
     renumber_openers,
     summary_items,
 )
-from pipeline.draft.shared import SharedEvidence, gather, write_facts_section
+from pipeline.draft.shared import SharedEvidence, gather, write_facts_section, write_fallback
 from pipeline.draft.templates import LENGTHS, SectionSpec, Template, load_template, with_length
-from pipeline.draft.written import answer_sentence, fallback_sentences, preamble_sentences
+from pipeline.draft.written import answer_sentence, preamble_sentences
 from pipeline.embed import MemoEmbedder
 from pipeline.errors import ConfigError
 from pipeline.llm import ChatModel, as_chat_model
@@ -366,7 +366,16 @@ def _run_shared_section(
         if spec.fallback and len(section.sentences) < least:
             wrote = len(section.sentences)
             run.drafted[spec.key] = section  # what the model wrote counts as quoted
-            extra = _fallback_sentences(run, spec, top_up=bool(wrote))
+            extra = write_fallback(
+                spec,
+                run.tpl,
+                shared,
+                run.topic,
+                run.drafted,
+                run.settings,
+                run.embedder,
+                top_up=bool(wrote),
+            )
             extra = extra if not wrote else extra[: least - wrote]
             section.sentences += extra
             for sentence in extra:
@@ -398,39 +407,6 @@ def _lead_sentences(run: DraftRun, spec: SectionSpec) -> list[str]:
     if lead == "preamble":
         return preamble_sentences(shared.items, shared.numbers, run.topic, run.tpl.lang)
     return []
-
-
-def _fallback_sentences(run: DraftRun, spec: SectionSpec, *, top_up: bool = False) -> list[str]:
-    """What the facts write for a section the model left empty or short (``spec.fallback``;
-    ``top_up``: after the model's sentences), stating first the provisions no section of the
-    brief quotes yet, each sentence one the verifier supports."""
-    shared = run.shared
-    assert shared is not None and spec.fallback is not None
-    quoted = [s for drafted in run.drafted.values() for s in drafted.sentences]
-    options = next((s.key for s in run.tpl.sections if s.fallback == "options"), None)
-    follow = run.drafted[options].sentences[:1] if options in run.drafted else []
-    most = max([int(n) for n in re.findall(r"\d+", spec.sentences)] or [2])
-    evidence = [to_evidence(i) for i in shared.items]
-
-    def supported(sentences: Sequence[str]) -> list[bool]:
-        verdicts = verify_sentences(
-            sentences, evidence, run.settings, run.embedder, require_markers=True
-        )
-        return [v.verdict == "supported" for v in verdicts]
-
-    return fallback_sentences(
-        spec.fallback,
-        shared.sheet.provisions,
-        shared.sheet.figures,
-        shared.numbers,
-        run.topic,
-        run.tpl.lang,
-        quoted=quoted,
-        follow=follow,
-        most=most,
-        supported=supported,
-        top_up=top_up,
-    )
 
 
 def _model_section(

@@ -10,24 +10,37 @@ are made here too, without a model.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from pipeline.draft.evidence import EvidenceItem, copy_item, item_from_card, retrieve_items
+from pipeline.draft.evidence import (
+    EvidenceItem,
+    copy_item,
+    item_from_card,
+    retrieve_items,
+    to_evidence,
+)
 from pipeline.draft.evidence import select_cards as _select_cards
 from pipeline.draft.facts import build_fact_sheet, clean_provision
 from pipeline.draft.notes import NOTES
 from pipeline.draft.section import DraftedSection
 from pipeline.draft.templates import SectionSpec, Template
-from pipeline.draft.written import data_sentences, key_provisions, pick_provisions
+from pipeline.draft.written import (
+    data_sentences,
+    fallback_sentences,
+    key_provisions,
+    pick_provisions,
+)
 from pipeline.settings import Settings
 from pipeline.text.words import Vocabulary
 from pipeline.types import EvidenceCard, FactSheet
+from pipeline.verify import verify_sentences
 
 if TYPE_CHECKING:
+    from pipeline.embed import Embedder
     from pipeline.index import Index
 
-__all__ = ["SharedEvidence", "gather", "write_facts_section"]
+__all__ = ["SharedEvidence", "gather", "write_facts_section", "write_fallback"]
 
 #: words of one fact as the model sees it: short facts make short sentences
 _FACT_WORDS = 32
@@ -159,3 +172,44 @@ def write_facts_section(
         "note": section.note,
     }
     return section
+
+
+def write_fallback(
+    spec: SectionSpec,
+    tpl: Template,
+    shared: SharedEvidence,
+    topic: str,
+    drafted: Mapping[str, DraftedSection],
+    settings: Settings,
+    embedder: Embedder,
+    *,
+    top_up: bool = False,
+) -> list[str]:
+    """What the facts write for a model section left empty or short (``spec.fallback``;
+    ``top_up``: after the model's sentences): the provisions no ``drafted`` section states yet
+    first, a recommendation resting on the first option, each sentence one the verifier
+    supports."""
+    assert spec.fallback is not None
+    quoted = [s for section in drafted.values() for s in section.sentences]
+    options = next((s.key for s in tpl.sections if s.fallback == "options"), None)
+    follow = drafted[options].sentences[:1] if options in drafted else []
+    most = max([int(n) for n in re.findall(r"\d+", spec.sentences)] or [2])
+    evidence = [to_evidence(i) for i in shared.items]
+
+    def supported(sentences: Sequence[str]) -> list[bool]:
+        verdicts = verify_sentences(sentences, evidence, settings, embedder, require_markers=True)
+        return [v.verdict == "supported" for v in verdicts]
+
+    return fallback_sentences(
+        spec.fallback,
+        shared.sheet.provisions,
+        shared.sheet.figures,
+        shared.numbers,
+        topic,
+        tpl.lang,
+        quoted=quoted,
+        follow=follow,
+        most=most,
+        supported=supported,
+        top_up=top_up,
+    )
