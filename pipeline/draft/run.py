@@ -384,7 +384,7 @@ def _run_shared_section(
                 section.note = None
                 section.audit["from_facts"] = extra
                 section.audit["written_by"] = (
-                    f"fact sheet: {len(extra)} sentence(s) after the model's {wrote}"
+                    f"fact sheet: {len(extra)} sentence(s) after the {wrote} drafted"
                     if wrote
                     else "fact sheet (the model wrote nothing usable)"
                 )
@@ -446,7 +446,8 @@ def _model_section(
     section = attempt(settings)
     if settings.draft.model_sentences != "verified":
         return section
-    left_out = keep_supported(section, settings, run.embedder)
+    documents = run.index.documents()
+    left_out = keep_supported(section, settings, run.embedder, documents)
     most = max([int(n) for n in re.findall(r"\d+", spec.sentences)] or [1])
     if not section.sentences and retry:
         emit(DraftEvent("section", spec.key, f"{spec.heading} ↻"))
@@ -462,7 +463,7 @@ def _model_section(
             }
         )
         second = attempt(again)
-        left_out += keep_supported(second, settings, run.embedder)
+        left_out += keep_supported(second, settings, run.embedder, documents)
         for i, sentence in enumerate(second.sentences):
             if len(section.sentences) >= most:
                 break

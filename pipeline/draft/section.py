@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -27,7 +27,7 @@ from pipeline.text.analyzer import Analyzer
 from pipeline.text.markers import MARKER_RE, extract_markers
 from pipeline.text.words import Vocabulary
 from pipeline.types import Verdict
-from pipeline.verify import verify_sentences
+from pipeline.verify import add_reasons, check_already_regulated, verify_sentences
 
 if TYPE_CHECKING:
     from pipeline.embed import Embedder
@@ -345,16 +345,23 @@ def recite(section: DraftedSection, settings: Settings, embedder: Embedder) -> N
 
 
 def keep_supported(
-    section: DraftedSection, settings: Settings, embedder: Embedder
+    section: DraftedSection,
+    settings: Settings,
+    embedder: Embedder,
+    documents: Sequence[Mapping[str, Any]] = (),
 ) -> list[dict[str, Any]]:
     """Leave out the model sentences the verifier does not find supported by the facts they
-    cite; returns them with the verdict and its reasons (for the audit record)."""
+    cite, or that call for a regulation one of ``documents`` (the index's) already is; returns
+    them with the verdict and its reasons (for the audit record)."""
     if not section.sentences:
         return []
     evidence = [to_evidence(i) for i in section.items]
-    verdicts = verify_sentences(
-        section.sentences, evidence, settings, embedder, require_markers=True
-    )
+    verdicts = [
+        add_reasons(v, check_already_regulated(v.claim, documents))
+        for v in verify_sentences(
+            section.sentences, evidence, settings, embedder, require_markers=True
+        )
+    ]
     kept: list[str] = []
     attributed: set[int] = set()
     left_out = []

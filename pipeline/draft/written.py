@@ -244,6 +244,7 @@ _FALLBACK_PHRASES = {
         "duty": "Dalam pelaksanaannya, menurut {citation}, {text}",
         "figure": "Angka statistik memperlihatkan bahwa {text}",
         "background": "Persoalan ini diatur dalam {citation}: {text}",
+        "related": "Ketentuan lain yang terkait: menurut {citation}, {text}",
         "enforce": "Opsi pertama adalah menegakkan secara konsisten {citation} yang sudah berlaku, "
         "yang menetapkan bahwa {text}",
         "strengthen": "Opsi kedua adalah memperkuat pembinaan dan pengawasan oleh {actor} "
@@ -262,6 +263,7 @@ _FALLBACK_PHRASES = {
         "duty": "In practice, under {citation}, {text}",
         "figure": "The statistics show that {text}",
         "background": "The matter is governed by {citation}: {text}",
+        "related": "A related provision: under {citation}, {text}",
         "enforce": "The first option is to enforce {citation}, which is in force, consistently; "
         "it provides that {text}",
         "strengthen": "The second option is to strengthen guidance and supervision by {actor} "
@@ -287,7 +289,7 @@ FALLBACKS = {
 #: section asks for (a second option after the model's first; who takes the first step after
 #: its recommendation)
 TOP_UP = {
-    "background": ("background",),
+    "background": ("related",),
     "analysis": FALLBACKS["analysis"],
     "options": ("second", "motive"),
     "recommendation": ("step",),
@@ -307,6 +309,7 @@ def _fits(role: str, fact: ProvisionFact) -> bool:
         "pick": fact.kind in ("obligation", "prohibition", "sanction"),
         "guide": fact.kind in ("obligation", "prohibition"),
         "background": True,
+        "related": True,
     }.get(role, False)
 
 

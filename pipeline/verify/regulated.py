@@ -49,6 +49,11 @@ _CALL = re.compile(
     r"(?P<subject>[^.;]*)",
     re.IGNORECASE,
 )
+#: where the name of the regulation asked for ends: a comma, or a clause about it
+_SUBJECT_END = re.compile(
+    r",|\s(?:yang|which|that|untuk|agar|supaya|sehingga|karena|dengan|to|so|because|with)\b",
+    re.IGNORECASE,
+)
 #: a quoted preamble says why the regulation itself was made ("… perlu menetapkan PP …")
 _QUOTES_PREAMBLE = re.compile(r"\s*(?:Menurut konsiderans|The preamble of)\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]{2,}", re.UNICODE)
@@ -67,7 +72,8 @@ def check_already_regulated(claim: str, documents: Sequence[Mapping[str, Any]]) 
     if not call or _QUOTES_PREAMBLE.match(claim):
         return []
     kind = _KIND.get(re.sub(r"\s+", " ", call["kind"].lower()))
-    wanted = _words(re.sub(r"\[\d[^\]]*\]", " ", call["subject"]))
+    subject = _SUBJECT_END.split(call["subject"], maxsplit=1)[0]  # "… Sipil, yang …": its name
+    wanted = _words(re.sub(r"\[\d[^\]]*\]", " ", subject))
     if not kind or len(wanted) < 2:
         return []
     best: tuple[float, Mapping[str, Any]] | None = None

@@ -284,7 +284,7 @@ def test_a_section_the_model_writes_short_is_topped_up_from_the_facts(
     assert bare(analysis.sentences[0]) == bare(right)
     assert len(analysis.sentences) >= 3
     assert analysis.audit["written_by"] == (
-        f"fact sheet: {len(analysis.sentences) - 1} sentence(s) after the model's 1"
+        f"fact sheet: {len(analysis.sentences) - 1} sentence(s) after the 1 drafted"
     )
     texts = [s for s in sections_of(result)["analisis"]]
     assert all(s.verdict.verdict == "supported" for s in texts), [s.text for s in texts]

@@ -29,6 +29,9 @@ DOCS = [
     [
         "Pemerintah perlu menetapkan Peraturan Pemerintah tentang Pelaksanaan Undang-Undang Nomor 14 Tahun 2008 [1].",
         "The government should issue a Government Regulation on the implementation of Undang-Undang Nomor 14 Tahun 2008 [1].",
+        # the name ends where a clause about it starts (a model's option, seen in a brief)
+        "Opsi pertama adalah untuk menetapkan Peraturan Pemerintah tentang Pelaksanaan "
+        "Undang-Undang Nomor 14 Tahun 2008, yang melaporkan dengan segera kepada atasannya [1].",
     ],
 )
 def test_a_call_for_a_regulation_the_index_holds_is_flagged(claim: str) -> None:
