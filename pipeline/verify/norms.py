@@ -133,8 +133,15 @@ _DANGLING = frozenset(
     """yang dan atau serta dengan untuk menjadi akan adalah ialah merupakan bahwa di ke dari
     oleh pada karena sebagai dalam bagi tentang agar supaya sehingga namun tetapi yaitu yakni
     berupa seperti terhadap kepada antara para setiap mengenai sejak apabila jika bila
-    maupun berdasarkan menurut melalui tanpa demi hingga
-    the a an and or than of to for with by from based according""".split()  # noqa: SIM905
+    maupun berdasarkan menurut melalui tanpa demi hingga sebesar sejumlah selama sampai tanggal
+    the a an and or than of to for with by from based according until within into on at""".split()  # noqa: SIM905
+)
+#: a bound with nothing after it: "… ditetapkan paling lama [1]", "… at least [1]"
+_OPEN_BOUND = re.compile(
+    r"\b(?:paling\s+(?:lambat|lama|singkat|sedikit|banyak|tinggi|rendah|cepat)|"
+    r"sekurang-kurangnya|selambat-lambatnya|setinggi-tingginya|at\s+(?:least|most)|"
+    r"no\s+(?:later|more|less)\s+than|up\s+to)[\s.]*$",
+    re.IGNORECASE,
 )
 _CUT_OFF = re.compile(r"(?:[,;:]|\b(?P<word>[^\W\d_]+))[\s.]*$", re.UNICODE)
 
@@ -144,11 +151,13 @@ def check_complete(text: str) -> list[Reason]:
     sentence cannot end on ("… akan dinyatakan, [1]", "… menjadi [4]"). (A last clause "…, dan
     jika …" was tried as a sign too: correct sentences end that way as often.)"""
     text = text.strip().strip("\"'“”")
-    end = _CUT_OFF.search(text)
-    if end is not None and (not end["word"] or end["word"].lower() in _DANGLING):
-        where = end[0].strip(" .")
-    else:
+    end = _OPEN_BOUND.search(text) or _CUT_OFF.search(text)
+    if end is None:
         return []
+    words = end.groupdict().get("word")
+    if end.re is _CUT_OFF and words and words.lower() not in _DANGLING:
+        return []
+    where = end[0].strip(" .")
     return [
         Reason(
             code="incomplete",

@@ -282,6 +282,12 @@ def test_tidak_diperkenankan_is_a_prohibition() -> None:
             True,
         ),
         ("The option is to enforce the sanctions according to [3].", True),
+        # a bound, an amount or a date with nothing after it
+        ("Keputusan hukuman disiplin disampaikan paling lambat [1].", True),
+        ("Pemotongan tunjangan kinerja ditetapkan sebesar [1].", True),
+        ("A decision on the objection takes effect on [1].", True),
+        ("Absences are added up until [1].", True),
+        ("Hukuman disiplin berlaku selama 12 bulan [1].", False),
         (
             "PNS dijatuhi teguran lisan jika tidak masuk kerja 3 hari kerja dalam 1 tahun [1].",
             False,
