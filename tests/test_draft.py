@@ -19,7 +19,7 @@ from pipeline.draft import (
     split_answer,
 )
 from pipeline.draft.answer import keep_valid_markers
-from pipeline.draft.templates import BUILTIN_PROMPTS
+from pipeline.draft.templates import BUILTIN_PROMPTS, SectionSpec
 from pipeline.export import to_markdown
 from pipeline.index import Index
 from pipeline.llm import Message
@@ -605,3 +605,11 @@ def test_a_brief_takes_the_year_it_asks_from_the_store_and_checks_each_figure_at
         f"nearest: 10,46 (2020), {exact.figure.cell.label}"
         in sentences[2].verdict.reasons[0].message
     )
+
+
+def test_a_section_says_how_many_sentences_it_asks_for() -> None:
+    """The fewest and most sentences: what a fallback tops up to and what the grammar allows."""
+    assert SectionSpec("a", "A", "llm", sentences="3 sampai 4").sentence_range == (3, 4)
+    assert SectionSpec("a", "A", "llm", sentences="2 to 3").sentence_range == (2, 3)
+    assert SectionSpec("a", "A", "llm", sentences="3").sentence_range == (3, 3)
+    assert SectionSpec("a", "A", "llm", sentences="beberapa").sentence_range == (1, 6)

@@ -362,7 +362,7 @@ def _run_shared_section(
             section.attributed = {i + len(leads) for i in section.attributed}
             section.note = None
             section.audit["leads"] = leads
-        least = min([int(n) for n in re.findall(r"\d+", spec.sentences)] or [1])
+        least = spec.sentence_range[0]
         if spec.fallback and len(section.sentences) < least:
             wrote = len(section.sentences)
             run.drafted[spec.key] = section  # what the model wrote counts as quoted
@@ -448,7 +448,7 @@ def _model_section(
         return section
     documents = run.index.documents()
     left_out = keep_supported(section, settings, run.embedder, documents)
-    most = max([int(n) for n in re.findall(r"\d+", spec.sentences)] or [1])
+    most = spec.sentence_range[1]
     if not section.sentences and retry:
         emit(DraftEvent("section", spec.key, f"{spec.heading} ↻"))
         llm = settings.llm

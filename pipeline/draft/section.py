@@ -111,9 +111,8 @@ def draft_section(
             item.shown = shown_text(item.text, q_tokens, settings.draft.evidence_words, analyzer)
     items, messages = fit_messages(spec, tpl, topic, items, chat)
     section.items = items
-    asked = [int(n) for n in re.findall(r"\d+", spec.sentences)]
     grammar = (
-        cited_grammar(len(items), max(asked) if asked else 6, starts=spec.starts) if cited else None
+        cited_grammar(len(items), spec.sentence_range[1], starts=spec.starts) if cited else None
     )
     constrained = bool(grammar) and getattr(chat, "supports_grammar", False)
     start = time.perf_counter()

@@ -193,7 +193,7 @@ def write_fallback(
     quoted = [s for section in drafted.values() for s in section.sentences]
     options = next((s.key for s in tpl.sections if s.fallback == "options"), None)
     follow = drafted[options].sentences[:1] if options in drafted else []
-    most = max([int(n) for n in re.findall(r"\d+", spec.sentences)] or [2])
+    most = spec.sentence_range[1]
     evidence = [to_evidence(i) for i in shared.items]
 
     def supported(sentences: Sequence[str]) -> list[bool]:

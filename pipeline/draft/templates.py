@@ -8,6 +8,7 @@ The first file of a name wins, so a copy in ``./prompts`` replaces the built-in 
 from __future__ import annotations
 
 import logging
+import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -69,6 +70,13 @@ class SectionSpec:
     #: :data:`pipeline.draft.written.FALLBACKS` (``"analysis"``, ``"options"``,
     #: ``"recommendation"``, ``"background"``); none: the section stays empty, with a note
     fallback: str | None = None
+
+    @property
+    def sentence_range(self) -> tuple[int, int]:
+        """The fewest and most sentences ``sentences`` asks for ("3 sampai 4" → (3, 4));
+        (1, 6) when it names no number."""
+        asked = [int(n) for n in re.findall(r"\d+", self.sentences)]
+        return (min(asked), max(asked)) if asked else (1, 6)
 
 
 #: the lead sentences a section may open with (see :attr:`SectionSpec.lead`)
